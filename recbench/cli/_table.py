@@ -1,0 +1,18 @@
+from __future__ import annotations
+
+import pandas as pd
+
+
+def results_table(records: list[dict], valid_metric: str) -> str:
+    """Model x test metrics at the selection cutoff, plus costs, as a Markdown table."""
+    if not records:
+        return "(no results)"
+    cutoff = valid_metric.split("@")[-1]
+    rows = []
+    for record in records:
+        row = {"model": record["model"]["name"]}
+        row.update({k: v for k, v in record["metrics"]["test"].items() if k.endswith(f"@{cutoff}")})
+        row["train_s"] = record["costs"]["train_seconds"]
+        row["eval_s"] = record["costs"]["eval_seconds"]
+        rows.append(row)
+    return pd.DataFrame(rows).to_markdown(index=False, floatfmt=".4f")

@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+import pytorch_lightning as pl
+import torch
+
+from recbench.evaluation._ranking import RankingEvaluator
+
+
+class RankingEvaluation(pl.Callback):
+    """Turns the scores a model returns from ``validation_step``/``test_step`` into metrics.
+
+    Batches are user-id chunks [B]; outputs are scores [B, n_items]. At the end of each
+    stage the mean of every metric is logged as ``valid/<metric>`` or ``test/<metric>``
+    (what early stopping and checkpointing monitor) and the per-user values are kept in
+    ``results[stage]`` for the run record.
+    """
+
+    def __init__(self, evaluator: RankingEvaluator):
+        self.evaluator = evaluator
+        self.results: dict[str, dict[str, torch.Tensor]] = {}
+        self._parts: list[tuple[torch.Tensor, dict[str, torch.Tensor]]] = []
+
+    def _collect(self, stage: str, users: torch.Tensor, scores: torch.Tensor) -> None:
+        values = self.evaluator.evaluate(stage, users, scores.detach())
+        self._parts.append((users.cpu(), {name: v.cpu() for name, v in values.items()}))
+
+    def _finish(self, stage: str, pl_module: pl.LightningModule) -> None:
+        users = torch.cat([u for u, _ in self._parts])
+        names = self._parts[0][1].keys() if self._parts else []
+        per_user = {name: torch.cat([values[name] for _, values in self._parts]) for name in names}
+        self._parts = []
+        self.results[stage] = {"user": users, **per_user}
+        pl_module.log_dict({f"{stage}/{name}": v.mean().float() for name, v in per_user.items()}, batch_size=len(users))
+
+    def on_validation_epoch_start(self, trainer, pl_module):
+        self._parts = []
+
+    def on_validation_batch_end(self, trainer, pl_module, outputs, batch, batch_idx, dataloader_idx=0):
+        self._collect("valid", batch, outputs)
+
+    def on_validation_epoch_end(self, trainer, pl_module):
+        self._finish("valid", pl_module)
+
+    def on_test_epoch_start(self, trainer, pl_module):
+        self._parts = []
+
+    def on_test_batch_end(self, trainer, pl_module, outputs, batch, batch_idx, dataloader_idx=0):
+        self._collect("test", batch, outputs)
+
+    def on_test_epoch_end(self, trainer, pl_module):
+        self._finish("test", pl_module)

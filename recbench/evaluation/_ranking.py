@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import torch
+from torch import Tensor
+
+from recbench.errors import RecbenchError
+from recbench.metrics import compute_ranking_metrics
+from recbench.sparse import row_entries
+
+# Which stages' items are already seen (and so masked) when ranking for a stage.
+SEEN_BEFORE = {"valid": ("train",), "test": ("train", "valid")}
+
+
+def top_k_items(scores: Tensor, k: int) -> Tensor:
+    """Indices [B, k] of the k best items per row; equal scores rank the lower item index first.
+
+    ``torch.topk`` does not define an order among equal scores, so rows whose k-th score
+    is shared beyond the cut-off fall back to a stable sort, and the top k of every other
+    row is re-ordered by (score descending, index ascending).
+    """
+    k = min(k, scores.shape[1])
+    values, indices = torch.topk(scores, k, dim=1)
+    indices, order = indices.sort(dim=1)
+    values = values.gather(1, order)
+    values, order = values.sort(dim=1, descending=True, stable=True)
+    indices = indices.gather(1, order)
+    tied = (scores >= values[:, -1:]).sum(dim=1) > k
+    if tied.any():
+        rows = tied.nonzero(as_tuple=True)[0]
+        indices[rows] = torch.sort(scores[rows], dim=1, descending=True, stable=True).indices[:, :k]
+    return indices
+
+
+class _RowIndex:
+    """Compressed rows (CSR) of one stage, for gathering the items of a batch of users."""
+
+    def __init__(self, frame: pd.DataFrame, n_users: int):
+        order = np.lexsort((frame["item"].to_numpy(), frame["user"].to_numpy()))
+        self.items = torch.from_numpy(frame["item"].to_numpy()[order].astype(np.int64))
+        counts = np.bincount(frame["user"].to_numpy(), minlength=n_users)
+        self.starts = torch.from_numpy(np.concatenate(([0], np.cumsum(counts))).astype(np.int64))
+
+    def to(self, device: torch.device) -> "_RowIndex":
+        if self.items.device != device:
+            self.items, self.starts = self.items.to(device), self.starts.to(device)
+        return self
+
+    def rows_and_items(self, users: Tensor) -> tuple[Tensor, Tensor]:
+        """(row position in ``users``, item) for every stored pair of those users."""
+        rows, items, _ = row_entries(self.starts, self.items, users)
+        return rows, items
+
+    def counts(self, users: Tensor) -> Tensor:
+        return self.starts[users + 1] - self.starts[users]
+
+
+class RankingEvaluator:
+    """Full-ranking evaluation of one split: masks seen items, ranks, computes per-user metrics."""
+
+    def __init__(self, split, metrics: list[str], cutoffs: list[int]):
+        self.n_items = split.n_items
+        self.metrics = list(metrics)
+        self.cutoffs = sorted(int(k) for k in cutoffs)
+        self.index = {stage: _RowIndex(split.stage(stage), split.n_users) for stage in ("train", "valid", "test")}
+        self.users = {
+            stage: torch.from_numpy(np.unique(split.stage(stage)["user"].to_numpy()).astype(np.int64))
+            for stage in ("valid", "test")
+        }
+
+    def evaluate(self, stage: str, users: Tensor, scores: Tensor) -> dict[str, Tensor]:
+        """Per-user metrics [B] (float64) of ``scores`` [B, n_items] for ``users`` [B]."""
+        if scores.shape != (len(users), self.n_items):
+            raise RecbenchError(
+                f"score_users returned shape {tuple(scores.shape)}, expected {(len(users), self.n_items)} "
+                "(one score per item for each user)"
+            )
+        if torch.isnan(scores).any():
+            raise RecbenchError("the model returned NaN scores (training diverged?); lower the learning rate")
+        device = scores.device
+        users = users.to(device)
+        scores = scores.float().clone()
+        for seen in SEEN_BEFORE[stage]:
+            rows, items = self.index[seen].to(device).rows_and_items(users)
+            scores[rows, items] = -torch.inf
+        ranked = top_k_items(scores, self.cutoffs[-1])
+        relevant = torch.zeros_like(scores, dtype=torch.bool)
+        rows, items = self.index[stage].to(device).rows_and_items(users)
+        relevant[rows, items] = True
+        hits = relevant.gather(1, ranked)
+        return compute_ranking_metrics(hits, self.index[stage].counts(users), self.metrics, self.cutoffs)

@@ -1,0 +1,1 @@
+"""Item-based k-nearest-neighbours with cosine similarity and shrinkage."""

@@ -1,0 +1,1 @@
+"""Popularity: every user gets the items with the most training interactions."""

@@ -1,0 +1,17 @@
+from dataclasses import dataclass
+
+from recbench.plugins import ModelSpec, ModelTags
+
+
+@dataclass
+class PopConfig:
+    """Pop has no hyperparameters."""
+
+
+SPEC = ModelSpec(
+    name="pop",
+    model_class="recbench.models.pop.model:Pop",
+    config=PopConfig,
+    tags=ModelTags(task="ranking", input_kind="none", supports_ddp=True),
+    description="Most popular items first (count of training interactions).",
+)

@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+import dataclasses
+import importlib
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+TASKS = ("ranking", "rating", "sequential", "ctr")
+
+# What the training data module hands to `training_step` (see recbench.models.base).
+INPUT_KINDS = {
+    "none": "no batches: the model fits from the training matrix in `fit_matrix` (closed form, counting)",
+    "triples": "dict(users, positives, negatives): one observed pair and uniform negatives [B, num_negatives]",
+    "user_rows": "dict(users, rows): users [B] and their dense training rows [B, n_items]",
+}
+
+
+@dataclass(frozen=True)
+class ModelTags:
+    """Capabilities; they decide which protocol, data module and conformance checks apply."""
+
+    task: str = "ranking"
+    input_kind: str = "triples"
+    supports_ddp: bool = False
+    deterministic: bool = True  # same seed, same scores (the conformance kit checks it)
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """What a model plugin declares.
+
+    ``model_class`` may be the class itself or an import string ``"package.module:Class"``;
+    the string form keeps start-up light (the class is imported only when a run builds it).
+    ``config`` is a dataclass whose fields, all with defaults, are the constructor's
+    hyperparameters. ``search_space`` maps a config field to an Optuna distribution
+    description, e.g. ``{"lr": {"type": "float", "low": 1e-4, "high": 1e-1, "log": True}}``.
+    """
+
+    name: str
+    model_class: Any
+    config: type
+    tags: ModelTags = field(default_factory=ModelTags)
+    search_space: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    description: str = ""
+
+    def load_class(self) -> type:
+        if isinstance(self.model_class, str):
+            module_name, _, attr = self.model_class.partition(":")
+            return getattr(importlib.import_module(module_name), attr)
+        return self.model_class
+
+    def defaults(self) -> dict[str, Any]:
+        return {f.name: _default_of(f) for f in dataclasses.fields(self.config)}
+
+
+def _default_of(f: dataclasses.Field) -> Any:
+    if f.default is not dataclasses.MISSING:
+        return f.default
+    if f.default_factory is not dataclasses.MISSING:
+        return f.default_factory()
+    return dataclasses.MISSING

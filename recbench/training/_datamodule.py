@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+from typing import Iterator
+
+import numpy as np
+import pytorch_lightning as pl
+import torch
+from torch import Tensor
+
+from recbench.errors import RecbenchError
+from recbench.sampling import PositiveSet, uniform_negatives
+from recbench.sparse import rows_dense
+from recbench.splitting import Split
+
+
+def training_matrix(split: Split) -> Tensor:
+    """Sparse CSR [n_users, n_items] with 1.0 at each training interaction (no duplicates)."""
+    train = split.train
+    indices = torch.from_numpy(np.stack([train["user"].to_numpy(), train["item"].to_numpy()]).astype(np.int64))
+    values = torch.ones(indices.shape[1])
+    matrix = torch.sparse_coo_tensor(indices, values, (split.n_users, split.n_items)).coalesce()
+    return matrix.to_sparse_csr()
+
+
+class _Batches:
+    """Re-iterable: each pass yields one epoch of batches, drawn from a seeded generator."""
+
+    def __init__(self, make_epoch, n_rows: int, batch_size: int):
+        self.make_epoch, self.n_rows, self.batch_size = make_epoch, n_rows, batch_size
+
+    def __len__(self) -> int:
+        return (self.n_rows + self.batch_size - 1) // self.batch_size
+
+    def __iter__(self) -> Iterator:
+        return self.make_epoch()
+
+
+class InteractionDataModule(pl.LightningDataModule):
+    """Batches in the form the model's spec declares, built from the training split only.
+
+    Validation and test loaders yield chunks of user ids; the evaluator, not the model,
+    reads the held-out interactions. Batches are slices of tensors shuffled and sampled
+    once per epoch in bulk: no per-sample collation.
+    """
+
+    def __init__(
+        self,
+        split: Split,
+        input_kind: str,
+        batch_size: int = 2048,
+        num_negatives: int = 1,
+        eval_batch_users: int = 2048,
+        seed: int = 0,
+    ):
+        super().__init__()
+        self.split = split
+        self.input_kind = input_kind
+        self.batch_size = batch_size
+        self.num_negatives = num_negatives
+        self.eval_batch_users = eval_batch_users
+        self.generator = torch.Generator().manual_seed(seed)
+        train = split.train
+        self.users = torch.from_numpy(train["user"].to_numpy().astype(np.int64))
+        self.items = torch.from_numpy(train["item"].to_numpy().astype(np.int64))
+        self.positives = PositiveSet(self.users, self.items, split.n_items)
+
+    def _triples(self) -> Iterator[dict[str, Tensor]]:
+        order = torch.randperm(len(self.users), generator=self.generator)
+        users, items = self.users[order], self.items[order]
+        negatives = uniform_negatives(users, self.num_negatives, self.positives, self.generator)
+        for start in range(0, len(users), self.batch_size):
+            stop = start + self.batch_size
+            yield {"users": users[start:stop], "positives": items[start:stop], "negatives": negatives[start:stop]}
+
+    def _user_rows(self) -> Iterator[dict[str, Tensor]]:
+        matrix = training_matrix(self.split)
+        users = torch.unique(self.users)
+        users = users[torch.randperm(len(users), generator=self.generator)]
+        for start in range(0, len(users), self.batch_size):
+            chunk = users[start : start + self.batch_size]
+            yield {"users": chunk, "rows": rows_dense(matrix, chunk)}
+
+    def train_dataloader(self):
+        if self.input_kind == "triples":
+            return _Batches(self._triples, len(self.users), self.batch_size)
+        if self.input_kind == "user_rows":
+            return _Batches(self._user_rows, int(torch.unique(self.users).numel()), self.batch_size)
+        raise RecbenchError(f"input_kind '{self.input_kind}' has no training batches")
+
+    def _user_chunks(self, stage: str) -> _Batches:
+        # Wrapped, not a list: Lightning would read a list as several dataloaders.
+        users = torch.from_numpy(np.unique(self.split.stage(stage)["user"].to_numpy()).astype(np.int64))
+        return _Batches(lambda: iter(torch.split(users, self.eval_batch_users)), len(users), self.eval_batch_users)
+
+    def val_dataloader(self):
+        return self._user_chunks("valid")
+
+    def test_dataloader(self):
+        return self._user_chunks("test")
