@@ -29,11 +29,15 @@ from recbench.records import SCHEMA_VERSION, environment, new_run_id, write_reco
 from recbench.splitting import make_split
 from recbench.training._datamodule import InteractionDataModule, training_matrix
 
-# Lightning's advice for generic PyTorch dataloaders does not apply to pre-built tensor batches.
+# Advice for generic dataloaders does not apply to pre-built tensor batches; the sparse
+# notices are torch's beta labels; the pytree one is Lightning talking to a newer torch.
 QUIET_WARNINGS = (
     ".*does not have many workers.*",
     ".*smaller than the logging interval.*",
     ".*Checkpoint directory .* exists and is not empty.*",
+    ".*Sparse CSR tensor support is in beta.*",
+    ".*Sparse invariant checks are implicitly disabled.*",
+    ".*LeafSpec.*is deprecated.*",
 )
 
 

@@ -12,7 +12,7 @@ class BPR(RecommenderModel):
         n_items: int,
         embedding_dim: int = 64,
         lr: float = 0.001,
-        weight_decay: float = 0.0,
+        weight_decay: float = 1e-5,
         batch_size: int = 2048,
         num_negatives: int = 1,
     ):

@@ -7,7 +7,7 @@ from recbench.plugins import ModelSpec, ModelTags
 class BPRConfig:
     embedding_dim: int = 64  # (int) size of user and item vectors
     lr: float = 0.001  # (float) Adam learning rate
-    weight_decay: float = 0.0  # (float) Adam L2 penalty
+    weight_decay: float = 1e-5  # (float) Adam L2 penalty
     batch_size: int = 2048  # (int) observed pairs per step
     num_negatives: int = 1  # (int) uniform negatives per observed pair
 

@@ -1,0 +1,3 @@
+from recbench.cli import main
+
+main()

@@ -1,0 +1,128 @@
+"""The `recbench` command end to end, as a user runs it, on generated MovieLens-format files."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+RECBENCH = [sys.executable, "-m", "recbench.cli"]
+
+
+def recbench(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([*RECBENCH, *args], env=env, cwd=cwd, capture_output=True, text=True, timeout=300)
+
+
+@pytest.fixture
+def cli_env(movielens_dir, tmp_path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(RECBENCH_DATA_DIR=str(movielens_dir), RECBENCH_CACHE_DIR=str(tmp_path / "cache"))
+    env.pop("RECBENCH_DISABLE_PLUGINS", None)
+    return env
+
+
+def records(results: Path) -> list[dict]:
+    return [json.loads(p.read_text()) for p in sorted((results / "runs").glob("*.json"))]
+
+
+def test_train_writes_a_complete_record(cli_env, tmp_path):
+    done = recbench("train", "model=itemknn", f"results_dir={tmp_path / 'r'}", env=cli_env, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    [record] = records(tmp_path / "r")
+    assert record["model"]["name"] == "itemknn" and record["model"]["distribution"] == "recbench"
+    assert record["dataset"]["name"] == "ml-100k" and len(record["dataset"]["fingerprint"]) == 64
+    assert record["protocol"]["id"] == "ratio-811-full" and len(record["protocol"]["split_fingerprint"]) == 64
+    assert set(record["metrics"]["test"]) == {f"{m}@{k}" for m in ("hr", "precision", "recall", "ndcg", "mrr", "map") for k in (5, 10, 20)}
+    assert record["costs"]["parameters"] > 0 and record["costs"]["peak_memory_mb"] > 0
+    assert record["command"].startswith("recbench train ")
+    for part in ("dataset=ml-100k", "protocol=ratio-811-full", "model=itemknn", "seed=0"):
+        assert part in record["command"].split()
+    assert (tmp_path / "r" / "runs" / f"{record['run_id']}.users.parquet").is_file()
+    assert "ndcg@10" in done.stdout  # the results table
+
+
+def test_sweep_with_hydra_basic_sweeper(cli_env, tmp_path):
+    done = recbench(
+        "train", "-m", "model=pop,bpr", "seed=0,1", "trainer.max_epochs=2", f"results_dir={tmp_path / 'r'}",
+        env=cli_env, cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stderr
+    runs = {(r["model"]["name"], r["seed"]) for r in records(tmp_path / "r")}
+    assert runs == {("pop", 0), ("pop", 1), ("bpr", 0), ("bpr", 1)}
+
+
+def test_same_config_and_seed_give_identical_metrics(cli_env, tmp_path):
+    for _ in range(2):
+        done = recbench("train", "model=bpr", "trainer.max_epochs=3", f"results_dir={tmp_path / 'r'}", env=cli_env, cwd=tmp_path)
+        assert done.returncode == 0, done.stderr
+    first, second = records(tmp_path / "r")
+    assert first["metrics"] == second["metrics"]
+    assert first["run_id"] != second["run_id"]
+
+
+def test_recorded_command_reproduces_the_run(cli_env, tmp_path):
+    done = recbench("train", "model=bpr", "trainer.max_epochs=2", "seed=3", f"results_dir={tmp_path / 'a'}", env=cli_env, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    [original] = records(tmp_path / "a")
+    arguments = original["command"].split()[1:]  # drop "recbench"
+    arguments = [a for a in arguments if not a.startswith("results_dir=")] + [f"results_dir={tmp_path / 'b'}"]
+    again = recbench(*arguments, env=cli_env, cwd=tmp_path)
+    assert again.returncode == 0, again.stderr
+    [rerun] = records(tmp_path / "b")
+    assert rerun["metrics"] == original["metrics"]
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["model=nosuchmodel"], "Available options in 'model'"),
+        (["dataset=nosuchdata"], "Available options in 'dataset'"),
+        (["model.embeding_dim=3"], "Key 'embeding_dim' not in 'BPRConfig'"),
+        (["trainer.max_epoch=3"], "Key 'max_epoch' not in 'TrainerConfig'"),
+        (["protocol.valid_metric=ndcg@7"], "protocol.valid_metric='ndcg@7' is not computed"),
+    ],
+)
+def test_bad_input_is_one_clear_message(cli_env, tmp_path, args, expected):
+    done = recbench("train", *args, f"results_dir={tmp_path / 'r'}", env=cli_env, cwd=tmp_path)
+    assert done.returncode != 0
+    assert expected in done.stderr + done.stdout
+    assert "Traceback" not in done.stderr
+    assert not list((tmp_path / "r").glob("runs/*.json"))
+
+
+def test_missing_data_says_where_to_put_the_files(cli_env, tmp_path):
+    cli_env["RECBENCH_DATA_DIR"] = str(tmp_path / "empty")
+    done = recbench("train", "model=pop", "download=false", f"results_dir={tmp_path / 'r'}", env=cli_env, cwd=tmp_path)
+    assert done.returncode == 2
+    assert "ml-100k/u.data" in done.stderr and "RECBENCH_DATA_DIR" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_malformed_ratings_line_names_file_and_line(cli_env, tmp_path):
+    folder = tmp_path / "bad" / "ml-100k"
+    folder.mkdir(parents=True)
+    (folder / "u.data").write_text("1\t2\t5\t881250949\n1\t3\t4\n")
+    cli_env["RECBENCH_DATA_DIR"] = str(tmp_path / "bad")
+    done = recbench("train", "model=pop", "download=false", f"results_dir={tmp_path / 'r'}", env=cli_env, cwd=tmp_path)
+    assert done.returncode == 2
+    assert "u.data, line 2" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_benchmark_runs_every_ranking_model(cli_env, tmp_path):
+    done = recbench("benchmark", "trainer.max_epochs=2", f"results_dir={tmp_path / 'r'}", env=cli_env, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert {r["model"]["name"] for r in records(tmp_path / "r")} >= {"pop", "itemknn", "bpr"}
+    for name in ("pop", "itemknn", "bpr"):
+        assert f"| {name}" in done.stdout
+    assert "train_s" in done.stdout and "eval_s" in done.stdout
+
+
+def test_plugins_list_shows_builtins(cli_env, tmp_path):
+    done = recbench("plugins", "list", env=cli_env, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    for name in ("pop", "itemknn", "bpr", "ml-100k", "ml-1m"):
+        assert name in done.stdout
