@@ -7,7 +7,11 @@ import pytest
 
 from recbench.testing._synthetic import write_movielens
 
-SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+def missing(reason: str) -> None:
+    """Skip for want of a resource, except in CI, which provides every resource."""
+    if os.environ.get("RECBENCH_REQUIRE_SLOW_RESOURCES"):
+        pytest.fail(f"CI must provide this resource: {reason}")
+    pytest.skip(reason)
 
 
 @pytest.fixture(scope="session")
@@ -26,8 +30,8 @@ def offline_env(movielens_dir, tmp_path, monkeypatch) -> Path:
 
 @pytest.fixture(scope="session")
 def real_data_dir() -> Path:
-    """The real MovieLens copies (RECBENCH_REAL_DATA_DIR or ../shared/data); skips when absent."""
-    folder = Path(os.environ.get("RECBENCH_REAL_DATA_DIR", SHARED_DATA))
+    """A folder with the real MovieLens files (ml-100k/, ml-1m/), named by RECBENCH_REAL_DATA_DIR."""
+    folder = Path(os.environ.get("RECBENCH_REAL_DATA_DIR", "/nonexistent"))
     if not (folder / "ml-100k" / "u.data").is_file():
-        pytest.skip(f"real MovieLens files not found in {folder}; set RECBENCH_REAL_DATA_DIR")
+        missing(f"real MovieLens files not found in {folder}; set RECBENCH_REAL_DATA_DIR")
     return folder
