@@ -19,7 +19,9 @@ setup: $(BIN)/recbench
 benchmark: setup
 	$(BIN)/recbench benchmark
 
+# The example plugin is installed for the tests: they run its own tests and train it.
 test: setup
+	$(BIN)/python -c "import recbench_sar" 2>/dev/null || $(BIN)/pip install --no-deps -e plugins/recbench-sar
 	$(BIN)/python -m pytest -q
 
 test-fast: setup

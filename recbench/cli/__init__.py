@@ -13,7 +13,7 @@ USAGE = """usage: recbench <command> [arguments]
 commands:
   train       train and evaluate one model (Hydra app: recbench train model=itemknn seed=1)
   benchmark   every installed ranking model under one protocol, as a results table
-  plugins     list installed model and dataset plugins (recbench plugins list)
+  plugins     list installed plugins (plugins list); run the conformance kit (plugins check NAME)
 
 Run `recbench <command> --help` for each command's options.
 """

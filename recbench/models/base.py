@@ -20,7 +20,8 @@ class RecommenderModel(pl.LightningModule):
        float tensor [n_users, n_items] with 1.0 at every training interaction. Models
        tagged ``input_kind="none"`` (counting, closed form) compute their parameters here
        and are never passed to ``Trainer.fit``. The matrix is also kept as
-       ``self.train_matrix`` for models that score from a user's history.
+       ``self.train_matrix`` for models that score from a user's history; a model
+       restored from a checkpoint receives it through ``attach_history(train)``.
     3. ``Trainer.fit`` with the usual ``training_step`` / ``configure_optimizers``, for the
        other input kinds. Batches follow the spec's ``input_kind``
        (see ``recbench.plugins.INPUT_KINDS``): e.g. ``"triples"`` gives
@@ -44,6 +45,14 @@ class RecommenderModel(pl.LightningModule):
 
     def fit_matrix(self, train: Tensor) -> None:
         """Receive the training matrix; closed-form models override this to fit (call super first)."""
+        self.attach_history(train)
+
+    def attach_history(self, train: Tensor) -> None:
+        """Hand over the training matrix without fitting, e.g. to a model restored from a checkpoint.
+
+        Anything a model derives from the matrix but does not checkpoint (an adjacency
+        matrix, say) must be rebuilt lazily from ``self.train_matrix``.
+        """
         self.train_matrix = train
 
     def score_users(self, users: Tensor) -> Tensor:

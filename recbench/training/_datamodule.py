@@ -15,10 +15,13 @@ from recbench.splitting import Split
 
 def training_matrix(split: Split) -> Tensor:
     """Sparse CSR [n_users, n_items] with 1.0 at each training interaction (no duplicates)."""
-    train = split.train
+    return _csr(split.train, split.n_users, split.n_items)
+
+
+def _csr(train, n_users: int, n_items: int) -> Tensor:
     indices = torch.from_numpy(np.stack([train["user"].to_numpy(), train["item"].to_numpy()]).astype(np.int64))
     values = torch.ones(indices.shape[1])
-    matrix = torch.sparse_coo_tensor(indices, values, (split.n_users, split.n_items)).coalesce()
+    matrix = torch.sparse_coo_tensor(indices, values, (n_users, n_items)).coalesce()
     return matrix.to_sparse_csr()
 
 
@@ -39,8 +42,8 @@ class InteractionDataModule(pl.LightningDataModule):
     """Batches in the form the model's spec declares, built from the training split only.
 
     Validation and test loaders yield chunks of user ids; the evaluator, not the model,
-    reads the held-out interactions. Batches are slices of tensors shuffled and sampled
-    once per epoch in bulk: no per-sample collation.
+    reads the held-out interactions, which this module does not keep. Batches are slices
+    of tensors shuffled and sampled once per epoch in bulk: no per-sample collation.
     """
 
     def __init__(
@@ -53,15 +56,19 @@ class InteractionDataModule(pl.LightningDataModule):
         seed: int = 0,
     ):
         super().__init__()
-        self.split = split
+        self.n_users, self.n_items = split.n_users, split.n_items
+        self.train = split.train
+        self.eval_users = {
+            stage: torch.from_numpy(np.unique(split.stage(stage)["user"].to_numpy()).astype(np.int64))
+            for stage in ("valid", "test")
+        }
         self.input_kind = input_kind
         self.batch_size = batch_size
         self.num_negatives = num_negatives
         self.eval_batch_users = eval_batch_users
         self.generator = torch.Generator().manual_seed(seed)
-        train = split.train
-        self.users = torch.from_numpy(train["user"].to_numpy().astype(np.int64))
-        self.items = torch.from_numpy(train["item"].to_numpy().astype(np.int64))
+        self.users = torch.from_numpy(self.train["user"].to_numpy().astype(np.int64))
+        self.items = torch.from_numpy(self.train["item"].to_numpy().astype(np.int64))
         self.positives = PositiveSet(self.users, self.items, split.n_items)
 
     def _triples(self) -> Iterator[dict[str, Tensor]]:
@@ -73,7 +80,7 @@ class InteractionDataModule(pl.LightningDataModule):
             yield {"users": users[start:stop], "positives": items[start:stop], "negatives": negatives[start:stop]}
 
     def _user_rows(self) -> Iterator[dict[str, Tensor]]:
-        matrix = training_matrix(self.split)
+        matrix = _csr(self.train, self.n_users, self.n_items)
         users = torch.unique(self.users)
         users = users[torch.randperm(len(users), generator=self.generator)]
         for start in range(0, len(users), self.batch_size):
@@ -89,7 +96,7 @@ class InteractionDataModule(pl.LightningDataModule):
 
     def _user_chunks(self, stage: str) -> _Batches:
         # Wrapped, not a list: Lightning would read a list as several dataloaders.
-        users = torch.from_numpy(np.unique(self.split.stage(stage)["user"].to_numpy()).astype(np.int64))
+        users = self.eval_users[stage]
         return _Batches(lambda: iter(torch.split(users, self.eval_batch_users)), len(users), self.eval_batch_users)
 
     def val_dataloader(self):

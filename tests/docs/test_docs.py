@@ -1,4 +1,9 @@
-"""Every example in docs/ runs: console commands and Python blocks, in page order."""
+"""Every example in docs/ runs, in page order.
+
+``console`` blocks: each ``$ `` line runs (recbench, pip and pytest commands).
+A block preceded by ``<!-- file: path -->`` is written to that path instead.
+Other ``python`` blocks are executed. Packages a page installs are uninstalled after it.
+"""
 
 from __future__ import annotations
 
@@ -7,33 +12,50 @@ import re
 import shlex
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
-BLOCK = re.compile(r"^```(console|python)\n(.*?)^```", re.MULTILINE | re.DOTALL)
+BLOCK = re.compile(r"(?:<!-- file: (?P<file>\S+) -->\n)?^```(?P<kind>\w*)\n(?P<body>.*?)^```", re.MULTILINE | re.DOTALL)
+RUNNERS = {"recbench": [sys.executable, "-m", "recbench.cli"], "pip": [sys.executable, "-m", "pip"], "pytest": [sys.executable, "-m", "pytest"]}
 
 
-def examples(page: Path) -> list[tuple[str, str]]:
-    return [(m.group(1), m.group(2)) for m in BLOCK.finditer(page.read_text())]
+def run_console(page: str, body: str, installed: list[str]) -> None:
+    for line in body.splitlines():
+        if not line.startswith("$ "):
+            continue
+        words = shlex.split(line[2:])
+        assert words[0] in RUNNERS, f"{page}: unexpected command in an example: {line}"
+        done = subprocess.run([*RUNNERS[words[0]], *words[1:]], capture_output=True, text=True, timeout=600)
+        assert done.returncode == 0, f"{page}: `{line[2:]}` failed:\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}"
+        if words[:2] == ["pip", "install"] and "-e" in words:
+            project = Path(words[words.index("-e") + 1]) / "pyproject.toml"
+            installed.append(tomllib.loads(project.read_text())["project"]["name"])
 
 
-@pytest.mark.parametrize("page", sorted(DOCS.glob("*.md")), ids=lambda p: p.name)
+# Pages that install packages into the environment belong to the slow tier.
+PAGES = [pytest.param(p, marks=[pytest.mark.slow] if "pip install" in p.read_text() else [], id=p.name) for p in sorted(DOCS.glob("*.md"))]
+
+
+@pytest.mark.parametrize("page", PAGES)
 def test_page_examples_run(page, offline_env, tmp_path, monkeypatch):
-    blocks = examples(page)
-    if not blocks:
+    blocks = list(BLOCK.finditer(page.read_text()))
+    if not any(b["kind"] in ("console", "python") or b["file"] for b in blocks):
         pytest.skip(f"{page.name} has no examples")
     monkeypatch.chdir(tmp_path)
-    env = dict(os.environ)
-    for kind, body in blocks:
-        if kind == "console":
-            for line in body.splitlines():
-                if not line.startswith("$ "):
-                    continue
-                words = shlex.split(line[2:])
-                assert words[0] == "recbench", f"{page.name}: only recbench commands run here: {line}"
-                done = subprocess.run([sys.executable, "-m", "recbench.cli", *words[1:]], env=env, capture_output=True, text=True, timeout=300)
-                assert done.returncode == 0, f"{page.name}: `{line[2:]}` failed:\n{done.stderr[-2000:]}"
-        else:
-            exec(compile(body, f"{page.name}:python", "exec"), {"__name__": "__docs__"})
+    installed: list[str] = []
+    try:
+        for block in blocks:
+            if block["file"]:
+                target = tmp_path / block["file"]
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(block["body"])
+            elif block["kind"] == "console":
+                run_console(page.name, block["body"], installed)
+            elif block["kind"] == "python":
+                exec(compile(block["body"], f"{page.name}:python", "exec"), {"__name__": "__docs__"})
+    finally:
+        for name in installed:
+            subprocess.run([sys.executable, "-m", "pip", "uninstall", "-y", "-q", name], capture_output=True)

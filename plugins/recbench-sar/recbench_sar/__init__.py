@@ -1,0 +1,1 @@
+"""SAR for recbench: a model plugin shipped as its own distribution."""

@@ -1,0 +1,119 @@
+"""Fitting and scoring a model on small data, the way the platform does, for the checks."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import warnings
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytorch_lightning as pl
+import torch
+
+from recbench.data import Interactions
+from recbench.data._dataset import remap_ids
+from recbench.evaluation import RankingEvaluation, RankingEvaluator
+from recbench.plugins import ModelSpec
+from recbench.splitting import Split, make_split
+from recbench.testing._synthetic import planted_interactions
+from recbench.training import InteractionDataModule, build_model
+from recbench.training._datamodule import training_matrix
+from recbench.training._run import QUIET_WARNINGS
+
+
+def planted_split(seed: int = 0, extra_users_without_training: int = 0, **kwargs) -> Split:
+    """A per-user 80/10/10 split of :func:`planted_interactions`.
+
+    ``extra_users_without_training`` adds users that appear only in the test split.
+    """
+    rows = planted_interactions(seed=seed, **kwargs)
+    frame = pd.DataFrame(rows, columns=["user", "item", "rating", "timestamp"])
+    frame, user_ids, item_ids = remap_ids(frame)
+    data = Interactions("planted", frame, len(user_ids), len(item_ids), user_ids, item_ids, "planted", {}, {})
+    split = make_split(data, {"kind": "ratio", "ratios": [0.8, 0.1, 0.1], "seed": seed})
+    if extra_users_without_training:
+        new = np.arange(split.n_users, split.n_users + extra_users_without_training)
+        cold = pd.DataFrame({"user": new, "item": new % split.n_items})
+        split.test = pd.concat([split.test, cold], ignore_index=True)
+        split.n_users += extra_users_without_training
+    return split
+
+
+def with_other_held_out(split: Split, seed: int = 1) -> Split:
+    """The same training data with different validation and test interactions."""
+    rng = np.random.default_rng(seed)
+    seen = set(zip(split.train["user"], split.train["item"]))
+    parts = {}
+    for stage in ("valid", "test"):
+        frame = split.stage(stage).copy()
+        items = rng.integers(0, split.n_items, len(frame))
+        for index, user in enumerate(frame["user"]):
+            while (user, items[index]) in seen:
+                items[index] = rng.integers(0, split.n_items)
+        frame["item"] = items
+        parts[stage] = frame.drop_duplicates(["user", "item"]).reset_index(drop=True)
+    fingerprint = hashlib.sha256(split.fingerprint.encode() + b"other").hexdigest()
+    return Split(split.train, parts["valid"], parts["test"], split.n_users, split.n_items, fingerprint)
+
+
+def kit_hyperparameters(spec: ModelSpec, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Defaults, with small batches where the model has them so tiny data gives enough steps."""
+    values = spec.defaults()
+    if "batch_size" in values:
+        values["batch_size"] = 64
+    values.update(overrides or {})
+    return values
+
+
+def fit(spec: ModelSpec, split: Split, seed: int = 0, max_epochs: int = 20, hyperparameters: dict | None = None):
+    """Build and fit ``spec``'s model for a fixed number of epochs.
+
+    As in a real run, the evaluation callback validates every epoch, so everything a
+    model could reach during fit in production is reachable here too; there is no early
+    stopping, so held-out data may not influence the weights through the platform.
+    """
+    for pattern in QUIET_WARNINGS:
+        warnings.filterwarnings("ignore", pattern)
+    logging.getLogger("pytorch_lightning").setLevel(logging.WARNING)
+    values = kit_hyperparameters(spec, hyperparameters)
+    pl.seed_everything(seed, workers=True, verbose=False)
+    model = build_model(spec, split.n_users, split.n_items, values)
+    model.fit_matrix(training_matrix(split))
+    if spec.tags.input_kind != "none":
+        datamodule = InteractionDataModule(
+            split,
+            spec.tags.input_kind,
+            batch_size=values.get("batch_size", 64),
+            num_negatives=values.get("num_negatives", 1),
+            seed=seed,
+        )
+        trainer = pl.Trainer(
+            max_epochs=max_epochs,
+            accelerator="cpu",
+            devices=1,
+            logger=False,
+            enable_checkpointing=False,
+            enable_progress_bar=False,
+            enable_model_summary=False,
+            num_sanity_val_steps=0,
+            deterministic=True,
+            callbacks=[RankingEvaluation(RankingEvaluator(split, ["ndcg"], [10]))],
+        )
+        trainer.fit(model, datamodule=datamodule)
+    model.eval()
+    return model
+
+
+@torch.no_grad()
+def all_scores(model, n_users: int, batch_users: int = 1024) -> torch.Tensor:
+    model.eval()
+    users = torch.arange(n_users)
+    return torch.cat([model.score_users(chunk).float().cpu() for chunk in torch.split(users, batch_users)])
+
+
+def held_out_ndcg(model, split: Split) -> float:
+    evaluator = RankingEvaluator(split, ["ndcg"], [10])
+    users = evaluator.users["test"]
+    return float(evaluator.evaluate("test", users, all_scores(model, split.n_users)[users])["ndcg@10"].mean())
