@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import logging
-import warnings
 from typing import Any
 
 import numpy as np
@@ -20,7 +18,7 @@ from recbench.splitting import Split, make_split
 from recbench.testing._synthetic import planted_interactions
 from recbench.training import InteractionDataModule, build_model
 from recbench.training._datamodule import training_matrix
-from recbench.training._run import QUIET_WARNINGS
+from recbench.training._run import quiet_lightning
 
 
 def planted_split(seed: int = 0, extra_users_without_training: int = 0, **kwargs) -> Split:
@@ -74,9 +72,7 @@ def fit(spec: ModelSpec, split: Split, seed: int = 0, max_epochs: int = 20, hype
     model could reach during fit in production is reachable here too; there is no early
     stopping, so held-out data may not influence the weights through the platform.
     """
-    for pattern in QUIET_WARNINGS:
-        warnings.filterwarnings("ignore", pattern)
-    logging.getLogger("pytorch_lightning").setLevel(logging.WARNING)
+    quiet_lightning()
     values = kit_hyperparameters(spec, hyperparameters)
     pl.seed_everything(seed, workers=True, verbose=False)
     model = build_model(spec, split.n_users, split.n_items, values)

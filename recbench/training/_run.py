@@ -41,6 +41,14 @@ QUIET_WARNINGS = (
 )
 
 
+def quiet_lightning() -> None:
+    """Silence the notices listed above and Lightning's informational start-up lines."""
+    for pattern in QUIET_WARNINGS:
+        warnings.filterwarnings("ignore", pattern)
+    logging.getLogger("pytorch_lightning").setLevel(logging.WARNING)
+    logging.getLogger("lightning.pytorch").setLevel(logging.WARNING)
+
+
 @dataclass
 class RunResult:
     record: dict
@@ -91,10 +99,7 @@ def _means(per_user: dict[str, torch.Tensor]) -> dict[str, float]:
 
 def run(cfg: DictConfig, command: str, work_dir: str | Path) -> RunResult:
     """Train and evaluate one model as ``cfg`` says; write and return its run record."""
-    for pattern in QUIET_WARNINGS:
-        warnings.filterwarnings("ignore", pattern)
-    logging.getLogger("pytorch_lightning").setLevel(logging.WARNING)
-    logging.getLogger("lightning.pytorch").setLevel(logging.WARNING)
+    quiet_lightning()
     work_dir = Path(work_dir)
     registry = get_registry()
     model_name = cfg.model.name
