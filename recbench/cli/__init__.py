@@ -13,6 +13,7 @@ USAGE = """usage: recbench <command> [arguments]
 commands:
   train       train and evaluate one model (Hydra app: recbench train model=itemknn seed=1)
   benchmark   every installed ranking model under one protocol, as a results table
+  data        list datasets (data list); counts, licence and citation (data info NAME)
   plugins     list installed plugins (plugins list); run the conformance kit (plugins check NAME)
 
 Run `recbench <command> --help` for each command's options.
@@ -29,10 +30,14 @@ def main(argv: list[str] | None = None) -> None:
         from recbench.cli import _hydra_apps
 
         _hydra_apps.launch(command, rest)
+    elif command == "data":
+        from recbench.cli._data import data_command
+
+        data_command(rest)
     elif command == "plugins":
         from recbench.cli._plugins import plugins_command
 
         plugins_command(rest)
     else:
-        print(f"recbench: unknown command '{command}'. Commands: train, benchmark, plugins", file=sys.stderr)
+        print(f"recbench: unknown command '{command}'. Commands: train, benchmark, data, plugins", file=sys.stderr)
         sys.exit(2)
