@@ -88,8 +88,8 @@ def validate_model_spec(spec: Any, where: str) -> None:
     """Check a model spec's shape; the model class itself is checked when it is built."""
     if not isinstance(spec, ModelSpec):
         raise RecbenchError(f"{where}: entry point must yield a recbench.plugins.ModelSpec, got {type(spec).__name__}")
-    if not dataclasses.is_dataclass(spec.config):
-        raise RecbenchError(f"{where}: spec.config must be a dataclass, got {spec.config!r}")
+    if not (isinstance(spec.config, type) and dataclasses.is_dataclass(spec.config)):
+        raise RecbenchError(f"{where}: spec.config must be a dataclass class (not an instance), got {spec.config!r}")
     missing = [f.name for f in dataclasses.fields(spec.config) if spec.defaults()[f.name] is dataclasses.MISSING]
     if missing:
         raise RecbenchError(f"{where}: config fields {missing} need defaults so `model={spec.name}` runs as is")
@@ -122,12 +122,16 @@ def _disabled(name: str, distribution: str) -> bool:
     return name in words or distribution in words or (third_party and "third-party" in words)
 
 
+def _distribution(ep) -> str:
+    return ep.dist.name if getattr(ep, "dist", None) else "unknown"
+
+
 def discover() -> Registry:
     registry = Registry()
     for kind, group in GROUPS.items():
         seen: dict[str, PluginInfo] = {}
-        for ep in sorted(entry_points(group=group), key=lambda e: (e.dist.name != BUILTIN_DISTRIBUTION, e.name)):
-            dist = ep.dist.name if ep.dist else "unknown"
+        for ep in sorted(entry_points(group=group), key=lambda e: (_distribution(e) != BUILTIN_DISTRIBUTION, e.name)):
+            dist = _distribution(ep)
             version = ep.dist.version if ep.dist else "unknown"
             info = PluginInfo(kind, ep.name, dist, version, "ok")
             registry.plugins.append(info)
@@ -141,7 +145,11 @@ def discover() -> Registry:
                 if spec.name != ep.name:
                     raise RecbenchError(f"{where}: entry point name and spec name '{spec.name}' differ; make them equal")
             except Exception as exc:  # a broken plugin must never take the CLI down
-                reason = str(exc) if isinstance(exc, RecbenchError) else f"import failed: {type(exc).__name__}: {exc}"
+                reason = (
+                    str(exc).removeprefix(f"{where}: ")
+                    if isinstance(exc, RecbenchError)
+                    else f"import failed: {type(exc).__name__}: {exc}"
+                )
                 info.status = f"error: {reason}"
                 warnings.warn(
                     f"skipping {where}: {reason}. Fix or uninstall '{dist}', "

@@ -17,7 +17,7 @@ import pandas as pd
 from recbench.errors import RecbenchError
 
 SCHEMA_VERSION = 1
-RUN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
+RUN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
 
 # Top-level keys every record carries, with the type each must have.
 REQUIRED = {
@@ -75,7 +75,7 @@ def validate_record(record: Any, where: str) -> dict:
             raise RecbenchError(f"{where}: '{key}' must be {kind.__name__}, got {type(record[key]).__name__}")
     if record["schema_version"] != SCHEMA_VERSION:
         raise RecbenchError(f"{where}: schema_version {record['schema_version']} is not {SCHEMA_VERSION}")
-    if not RUN_ID.match(record["run_id"]):
+    if not RUN_ID.fullmatch(record["run_id"]):
         raise RecbenchError(f"{where}: run_id {record['run_id']!r} is not a plain file name")
     for stage, values in record["metrics"].items():
         if not isinstance(values, dict):

@@ -12,26 +12,40 @@ class PositiveSet:
         self.keys = torch.unique(users.long() * n_items + items.long())  # sorted
 
     def contains(self, users: Tensor, items: Tensor) -> Tensor:
-        keys = users.long() * self.n_items + items.long()
-        position = torch.searchsorted(self.keys, keys).clamp(max=len(self.keys) - 1)
-        return self.keys[position] == keys
+        keys = (users.long() * self.n_items + items.long()).reshape(-1)
+        # Sorted queries walk the key array in order: several times faster than random ones.
+        ordered, order = keys.sort()
+        position = torch.searchsorted(self.keys, ordered).clamp(max=len(self.keys) - 1)
+        found = torch.empty_like(keys, dtype=torch.bool)
+        found[order] = self.keys[position] == ordered
+        return found.reshape(users.shape)
 
 
 def uniform_negatives(
-    users: Tensor, num: int, positives: PositiveSet, generator: torch.Generator, max_rounds: int = 100
+    users: Tensor, num: int, positives: PositiveSet, generator: torch.Generator, max_rounds: int = 20
 ) -> Tensor:
     """Items [len(users), num] drawn uniformly among items each user has not interacted with.
 
-    Draws everything at once, then redraws only the collisions; users who have seen
-    every item keep their last draw (after ``max_rounds``), which cannot happen in practice.
+    Draws everything at once, then redraws only the slots that hit a positive, checking
+    only those. Slots still clashing after ``max_rounds`` (users who have seen most of the
+    catalogue) draw from their user's explicit list of unseen items; a user who has seen
+    every item has no negative and keeps a positive.
     """
     n_items = positives.n_items
-    expanded = users.unsqueeze(1).expand(-1, num)
+    expanded = users.unsqueeze(1).expand(-1, num).reshape(-1)
     negatives = torch.randint(n_items, expanded.shape, generator=generator, device=users.device)
+    pending = torch.arange(len(expanded), device=users.device)
     for _ in range(max_rounds):
-        clash = positives.contains(expanded, negatives)
-        count = int(clash.sum())
-        if count == 0:
-            break
-        negatives[clash] = torch.randint(n_items, (count,), generator=generator, device=users.device)
-    return negatives
+        clash = positives.contains(expanded[pending], negatives[pending])
+        pending = pending[clash]
+        if len(pending) == 0:
+            return negatives.reshape(-1, num)
+        negatives[pending] = torch.randint(n_items, (len(pending),), generator=generator, device=users.device)
+    pending = pending[positives.contains(expanded[pending], negatives[pending])]
+    for slot in pending.tolist():
+        user = expanded[slot]
+        unseen = (~positives.contains(user.expand(n_items), torch.arange(n_items, device=users.device))).nonzero()
+        if len(unseen):
+            pick = torch.randint(len(unseen), (1,), generator=generator, device=users.device)
+            negatives[slot] = unseen[pick].squeeze()
+    return negatives.reshape(-1, num)

@@ -54,7 +54,7 @@ def per_user_ratio_split(users: np.ndarray, ratios: list[float], seed: int) -> n
     A user with n rows gets floor(n * valid) validation and floor(n * test) test rows; the
     rest train. Vectorised: one lexsort, no loop over users.
     """
-    if len(ratios) != 3 or min(ratios) < 0 or abs(sum(ratios) - 1.0) > 1e-6:
+    if len(ratios) != 3 or not all(0 <= r <= 1 for r in ratios) or abs(sum(ratios) - 1.0) > 1e-6:  # NaN fails too
         raise RecbenchError(f"split ratios {list(ratios)} must be three non-negative shares summing to 1")
     keys = np.random.default_rng(seed).random(len(users))
     order = np.lexsort((keys, users))
