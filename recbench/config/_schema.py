@@ -52,6 +52,7 @@ class TrainerConfig:
     eval_batch_users: int = 2048  # (int) users scored at once during evaluation; bounds memory
     check_val_every_n_epoch: int = 1  # (int) validate every n epochs
     enable_progress_bar: bool = False  # (bool) Lightning progress bar
+    num_threads: Optional[int] = None  # (int) torch CPU threads; null keeps torch's default (one per core)
 
 
 @dataclass

@@ -16,17 +16,19 @@ SEEN_BEFORE = {"valid": ("train",), "test": ("train", "valid")}
 def top_k_items(scores: Tensor, k: int) -> Tensor:
     """Indices [B, k] of the k best items per row; equal scores rank the lower item index first.
 
-    ``torch.topk`` does not define an order among equal scores, so rows whose k-th score
-    is shared beyond the cut-off fall back to a stable sort, and the top k of every other
-    row is re-ordered by (score descending, index ascending).
+    ``torch.topk`` does not define an order among equal scores. One extra candidate tells
+    whether the k-th score is shared beyond the cut-off: such rows fall back to a stable
+    sort; the top k of every other row is re-ordered by (score descending, index ascending).
     """
     k = min(k, scores.shape[1])
-    values, indices = torch.topk(scores, k, dim=1)
+    extra = min(k + 1, scores.shape[1])
+    values, indices = torch.topk(scores, extra, dim=1)
+    tied = values[:, k - 1] == values[:, extra - 1] if extra > k else torch.zeros(len(scores), dtype=torch.bool, device=scores.device)
+    values, indices = values[:, :k], indices[:, :k]
     indices, order = indices.sort(dim=1)
     values = values.gather(1, order)
     values, order = values.sort(dim=1, descending=True, stable=True)
     indices = indices.gather(1, order)
-    tied = (scores >= values[:, -1:]).sum(dim=1) > k
     if tied.any():
         rows = tied.nonzero(as_tuple=True)[0]
         indices[rows] = torch.sort(scores[rows], dim=1, descending=True, stable=True).indices[:, :k]
@@ -76,8 +78,6 @@ class RankingEvaluator:
                 f"score_users returned shape {tuple(scores.shape)}, expected {(len(users), self.n_items)} "
                 "(one score per item for each user)"
             )
-        if torch.isnan(scores).any():
-            raise RecbenchError("the model returned NaN scores (training diverged?); lower the learning rate")
         device = scores.device
         users = users.to(device)
         scores = scores.float().clone()
@@ -85,6 +85,9 @@ class RankingEvaluator:
             rows, items = self.index[seen].to(device).rows_and_items(users)
             scores[rows, items] = -torch.inf
         ranked = top_k_items(scores, self.cutoffs[-1])
+        # topk ranks NaN above every number, so the top item of a row shows any NaN in it.
+        if torch.isnan(scores.gather(1, ranked[:, :1])).any():
+            raise RecbenchError("the model returned NaN scores (training diverged?); lower the learning rate")
         relevant = torch.zeros_like(scores, dtype=torch.bool)
         rows, items = self.index[stage].to(device).rows_and_items(users)
         relevant[rows, items] = True

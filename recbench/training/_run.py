@@ -112,13 +112,16 @@ def run(cfg: DictConfig, command: str, work_dir: str | Path) -> RunResult:
     if protocol.valid_metric not in computed:
         raise RecbenchError(f"protocol.valid_metric='{protocol.valid_metric}' is not computed; choose one of {computed}")
 
+    if cfg.trainer.num_threads:
+        torch.set_num_threads(cfg.trainer.num_threads)
     pl.seed_everything(cfg.seed, workers=True, verbose=False)
     data = load_dataset(registry.dataset(cfg.dataset.name), OmegaConf.to_container(cfg.dataset), cfg.data_dir, cfg.cache_dir, cfg.download)
     split = make_split(data, OmegaConf.to_container(protocol.split))
     hyperparameters = {k: v for k, v in OmegaConf.to_container(cfg.model, resolve=True).items() if k != "name"}
     model = build_model(spec, data.n_users, data.n_items, hyperparameters)
 
-    evaluation = RankingEvaluation(RankingEvaluator(split, list(protocol.metrics), list(protocol.cutoffs)))
+    evaluator = RankingEvaluator(split, list(protocol.metrics), list(protocol.cutoffs))
+    evaluation = RankingEvaluation(evaluator, logged=[protocol.valid_metric])
     monitor = f"valid/{protocol.valid_metric}"
     callbacks: list[pl.Callback] = [evaluation]
     trains = spec.tags.input_kind != "none"

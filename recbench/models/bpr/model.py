@@ -1,8 +1,8 @@
 import torch
-import torch.nn.functional as F
 from torch import Tensor, nn
 
 from recbench.models.base import RecommenderModel
+from recbench.models.losses import bpr_loss
 
 
 class BPR(RecommenderModel):
@@ -24,11 +24,10 @@ class BPR(RecommenderModel):
         nn.init.xavier_normal_(self.item_embedding.weight)
 
     def training_step(self, batch: dict[str, Tensor], batch_idx: int) -> Tensor:
-        users = self.user_embedding(batch["users"]).unsqueeze(1)  # [B, 1, d]
-        positives = self.item_embedding(batch["positives"]).unsqueeze(1)  # [B, 1, d]
+        users = self.user_embedding(batch["users"])  # [B, d]
+        positives = self.item_embedding(batch["positives"])  # [B, d]
         negatives = self.item_embedding(batch["negatives"])  # [B, n, d]
-        margin = (users * positives).sum(-1) - (users * negatives).sum(-1)  # [B, n]
-        return -F.logsigmoid(margin).mean()
+        return bpr_loss((users * positives).sum(-1), (users.unsqueeze(1) * negatives).sum(-1))
 
     def configure_optimizers(self):
         return torch.optim.Adam(self.parameters(), lr=self.hparams.lr, weight_decay=self.hparams.weight_decay)

@@ -1,0 +1,1 @@
+"""User-based k-nearest-neighbours with cosine similarity and shrinkage."""
