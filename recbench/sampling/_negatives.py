@@ -4,14 +4,28 @@ import torch
 from torch import Tensor
 
 
+# Up to this many (user, item) cells a dense boolean matrix answers membership (64 MB);
+# beyond it, a binary search over sorted pair keys keeps memory proportional to the data.
+DENSE_LIMIT = 1 << 26
+
+
 class PositiveSet:
-    """Membership test for (user, item) pairs via binary search over sorted pair keys."""
+    """Membership test for (user, item) pairs: a dense bitmap when small, sorted keys otherwise."""
 
     def __init__(self, users: Tensor, items: Tensor, n_items: int):
         self.n_items = n_items
         self.keys = torch.unique(users.long() * n_items + items.long())  # sorted
+        n_users = int(users.max()) + 1 if len(users) else 0
+        self.dense = None
+        if n_users * n_items <= DENSE_LIMIT:
+            self.dense = torch.zeros(n_users * n_items + 1, dtype=torch.bool, device=users.device)
+            self.dense[self.keys] = True
 
     def contains(self, users: Tensor, items: Tensor) -> Tensor:
+        if self.dense is not None:
+            keys = users.long() * self.n_items + items.long()
+            # Users beyond the last one with training data have no positives.
+            return self.dense[keys.clamp(max=len(self.dense) - 1)] & (keys < len(self.dense) - 1)
         keys = (users.long() * self.n_items + items.long()).reshape(-1)
         # Sorted queries walk the key array in order: several times faster than random ones.
         ordered, order = keys.sort()

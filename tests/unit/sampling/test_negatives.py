@@ -72,3 +72,18 @@ def test_same_generator_seed_gives_the_same_negatives(interactions):
 
 def test_different_generator_seeds_give_different_negatives(interactions):
     assert not torch.equal(_draw(interactions, seed=5), _draw(interactions, seed=6))
+
+
+def test_dense_and_sorted_key_membership_draw_identical_negatives(monkeypatch):
+    import recbench.sampling._negatives as negatives_module
+
+    generator = torch.Generator().manual_seed(0)
+    users = torch.randint(0, 50, (2000,), generator=generator)
+    items = torch.randint(0, 40, (2000,), generator=generator)
+    draws = []
+    for limit in (1 << 26, 0):  # dense bitmap, then binary search over sorted keys
+        monkeypatch.setattr(negatives_module, "DENSE_LIMIT", limit)
+        positives = negatives_module.PositiveSet(users, items, 40)
+        assert (positives.dense is None) == (limit == 0)
+        draws.append(uniform_negatives(torch.arange(60), 3, positives, torch.Generator().manual_seed(7)))
+    assert torch.equal(draws[0], draws[1])
