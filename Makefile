@@ -20,9 +20,12 @@ benchmark: setup
 	$(BIN)/recbench benchmark
 
 # The example plugin is installed for the tests: they run its own tests and train it.
-test: setup
+.PHONY: example-plugin
+example-plugin: setup
 	$(BIN)/python -c "import recbench_sar" 2>/dev/null || $(BIN)/pip install --no-deps -e plugins/recbench-sar
+
+test: example-plugin
 	$(BIN)/python -m pytest -q
 
-test-fast: setup
+test-fast: example-plugin
 	$(BIN)/python -m pytest -q -m "not slow"
