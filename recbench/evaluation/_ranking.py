@@ -66,10 +66,7 @@ class RankingEvaluator:
         self.metrics = list(metrics)
         self.cutoffs = sorted(int(k) for k in cutoffs)
         self.index = {stage: _RowIndex(split.stage(stage), split.n_users) for stage in ("train", "valid", "test")}
-        self.users = {
-            stage: torch.from_numpy(np.unique(split.stage(stage)["user"].to_numpy()).astype(np.int64))
-            for stage in ("valid", "test")
-        }
+        self.users = {stage: torch.from_numpy(split.users(stage)) for stage in ("valid", "test")}
 
     def evaluate(self, stage: str, users: Tensor, scores: Tensor) -> dict[str, Tensor]:
         """Per-user metrics [B] (float64) of ``scores`` [B, n_items] for ``users`` [B]."""

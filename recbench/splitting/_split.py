@@ -32,6 +32,10 @@ class Split:
     def stage(self, name: str) -> pd.DataFrame:
         return getattr(self, name)
 
+    def users(self, name: str) -> np.ndarray:
+        """Sorted ids of the users with at least one interaction in stage ``name``."""
+        return np.unique(self.stage(name)["user"].to_numpy()).astype(np.int64)
+
 
 def make_split(data: Interactions, options: Mapping[str, Any] | Any) -> Split:
     options = dict(asdict(options) if is_dataclass(options) else options)

@@ -58,10 +58,7 @@ class InteractionDataModule(pl.LightningDataModule):
         super().__init__()
         self.n_users, self.n_items = split.n_users, split.n_items
         self.train = split.train
-        self.eval_users = {
-            stage: torch.from_numpy(np.unique(split.stage(stage)["user"].to_numpy()).astype(np.int64))
-            for stage in ("valid", "test")
-        }
+        self.eval_users = {stage: torch.from_numpy(split.users(stage)) for stage in ("valid", "test")}
         self.input_kind = input_kind
         self.batch_size = batch_size
         self.num_negatives = num_negatives
@@ -70,6 +67,8 @@ class InteractionDataModule(pl.LightningDataModule):
         self.users = torch.from_numpy(self.train["user"].to_numpy().astype(np.int64))
         self.items = torch.from_numpy(self.train["item"].to_numpy().astype(np.int64))
         self.positives = PositiveSet(self.users, self.items, split.n_items)
+        self.training_users = torch.from_numpy(split.users("train"))
+        self._matrix: Tensor | None = None  # built on first use, once, for user_rows batches
 
     def _triples(self) -> Iterator[dict[str, Tensor]]:
         order = torch.randperm(len(self.users), generator=self.generator)
@@ -80,9 +79,10 @@ class InteractionDataModule(pl.LightningDataModule):
             yield {"users": users[start:stop], "positives": items[start:stop], "negatives": negatives[start:stop]}
 
     def _user_rows(self) -> Iterator[dict[str, Tensor]]:
-        matrix = _csr(self.train, self.n_users, self.n_items)
-        users = torch.unique(self.users)
-        users = users[torch.randperm(len(users), generator=self.generator)]
+        if self._matrix is None:
+            self._matrix = _csr(self.train, self.n_users, self.n_items)
+        matrix = self._matrix
+        users = self.training_users[torch.randperm(len(self.training_users), generator=self.generator)]
         for start in range(0, len(users), self.batch_size):
             chunk = users[start : start + self.batch_size]
             yield {"users": chunk, "rows": rows_dense(matrix, chunk)}
@@ -91,7 +91,7 @@ class InteractionDataModule(pl.LightningDataModule):
         if self.input_kind == "triples":
             return _Batches(self._triples, len(self.users), self.batch_size)
         if self.input_kind == "user_rows":
-            return _Batches(self._user_rows, int(torch.unique(self.users).numel()), self.batch_size)
+            return _Batches(self._user_rows, len(self.training_users), self.batch_size)
         raise RecbenchError(f"input_kind '{self.input_kind}' has no training batches")
 
     def _user_chunks(self, stage: str) -> _Batches:
