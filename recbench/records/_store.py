@@ -61,6 +61,7 @@ def environment() -> dict[str, str]:
         "platform": platform.platform(),
         "device": device,
         "cpu_count": str(os.cpu_count()),
+        "torch_threads": str(torch.get_num_threads()),  # timings depend on it
     }
 
 

@@ -45,6 +45,13 @@ def test_train_writes_a_complete_record(cli_env, tmp_path):
     assert "ndcg@10" in done.stdout  # the results table
 
 
+def test_num_threads_setting_reaches_torch(cli_env, tmp_path):
+    done = recbench("train", "model=pop", "trainer.num_threads=1", f"results_dir={tmp_path / 'r'}", env=cli_env, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    [record] = records(tmp_path / "r")
+    assert record["environment"]["torch_threads"] == "1"
+
+
 def test_sweep_with_hydra_basic_sweeper(cli_env, tmp_path):
     done = recbench(
         "train", "-m", "model=pop,bpr", "seed=0,1", "trainer.max_epochs=2", f"results_dir={tmp_path / 'r'}",
