@@ -10,7 +10,7 @@ BIN := $(VENV)/bin
 $(BIN)/recbench: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -c "import torch" 2>/dev/null || $(BIN)/pip install $(TORCH_SPEC)
-	$(BIN)/pip install -e '.[test]'
+	$(BIN)/pip install -e '.[test,tune]'
 	touch $(BIN)/recbench
 
 .PHONY: setup benchmark test test-fast

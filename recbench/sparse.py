@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+import numpy as np
 import torch
 from torch import Tensor
+
+
+def compressed_rows(rows: np.ndarray, columns: np.ndarray, n_rows: int) -> tuple[Tensor, Tensor]:
+    """CSR index (row starts [n_rows + 1], columns sorted by (row, column)) of (row, column) pairs."""
+    order = np.lexsort((columns, rows))
+    starts = np.concatenate(([0], np.cumsum(np.bincount(rows, minlength=n_rows))))
+    return torch.from_numpy(starts.astype(np.int64)), torch.from_numpy(np.asarray(columns)[order].astype(np.int64))
 
 
 def row_entries(crow: Tensor, col: Tensor, rows: Tensor) -> tuple[Tensor, Tensor, Tensor]:

@@ -6,6 +6,8 @@ overrides, -m sweeps, --cfg job, --help); the other commands are plain.
 
 from __future__ import annotations
 
+import importlib
+import os
 import sys
 
 USAGE = """usage: recbench <command> [arguments]
@@ -13,11 +15,26 @@ USAGE = """usage: recbench <command> [arguments]
 commands:
   train       train and evaluate one model (Hydra app: recbench train model=itemknn seed=1)
   benchmark   every installed ranking model under one protocol, as a results table
-  data        list datasets (data list); counts, licence and citation (data info NAME)
+  data        list datasets (data list); counts, licence, citation (data info NAME); download or import (data fetch NAME)
+  tune        Optuna study over a model's search space (recbench tune model=bpr tune.n_trials=20)
+  leaderboard versioned tables from run records (leaderboard build | diff | verify | reproduce)
+  reproduce   re-run the command of one run record and compare (reproduce RUN_ID)
   plugins     list installed plugins (plugins list); run the conformance kit (plugins check NAME)
 
 Run `recbench <command> --help` for each command's options.
 """
+
+
+# command -> (module, function taking the remaining arguments); imported only when called.
+COMMANDS = {
+    "train": ("recbench.cli._hydra_apps", "train_command"),
+    "benchmark": ("recbench.cli._hydra_apps", "benchmark_command"),
+    "tune": ("recbench.cli._tune", "tune_command"),
+    "data": ("recbench.cli._data", "data_command"),
+    "plugins": ("recbench.cli._plugins", "plugins_command"),
+    "leaderboard": ("recbench.cli._leaderboard", "leaderboard_command"),
+    "reproduce": ("recbench.cli._leaderboard", "reproduce_command"),
+}
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -26,18 +43,11 @@ def main(argv: list[str] | None = None) -> None:
         print(USAGE)
         return
     command, rest = argv[0], argv[1:]
-    if command in ("train", "benchmark"):
-        from recbench.cli import _hydra_apps
-
-        _hydra_apps.launch(command, rest)
-    elif command == "data":
-        from recbench.cli._data import data_command
-
-        data_command(rest)
-    elif command == "plugins":
-        from recbench.cli._plugins import plugins_command
-
-        plugins_command(rest)
-    else:
-        print(f"recbench: unknown command '{command}'. Commands: train, benchmark, data, plugins", file=sys.stderr)
+    relaunched = os.environ.get("RECBENCH_APP")
+    if relaunched and "LOCAL_RANK" in os.environ and command not in COMMANDS:
+        command, rest = relaunched, argv  # a DDP worker re-running a Hydra app with its overrides
+    if command not in COMMANDS:
+        print(f"recbench: unknown command '{command}'. Commands: {', '.join(COMMANDS)}", file=sys.stderr)
         sys.exit(2)
+    module_name, function = COMMANDS[command]
+    getattr(importlib.import_module(module_name), function)(rest)

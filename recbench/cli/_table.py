@@ -10,9 +10,13 @@ def results_table(records: list[dict], valid_metric: str) -> str:
     cutoff = valid_metric.split("@")[-1]
     rows = []
     for record in records:
-        row = {"model": record["model"]["name"]}
+        method = record.get("compression", {}).get("method", "none")
+        row = {"model": record["model"]["name"] + ("" if method == "none" else f" [{method}]")}
         row.update({k: v for k, v in record["metrics"]["test"].items() if k.endswith(f"@{cutoff}")})
         row["train_s"] = record["costs"]["train_seconds"]
         row["eval_s"] = record["costs"]["eval_seconds"]
+        if "model_size_bytes" in record["costs"]:
+            row["size_MB"] = record["costs"]["model_size_bytes"] / 2**20
+            row["score_ms_1k_users"] = record["costs"]["scoring_ms_per_1000_users"]
         rows.append(row)
     return pd.DataFrame(rows).to_markdown(index=False, floatfmt=".4f")

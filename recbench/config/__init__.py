@@ -7,20 +7,36 @@ that names it.
 
 from recbench.config._schema import (
     BenchmarkConfig,
+    CompressConfig,
+    CSVLoggerConfig,
     DatasetConfig,
     ProtocolConfig,
+    CandidatesConfig,
+    SearchDimension,
     SplitConfig,
+    TensorBoardLoggerConfig,
     TrainConfig,
     TrainerConfig,
+    TuneCommandConfig,
+    TuneConfig,
+    WandbLoggerConfig,
     register_schemas,
 )
 
 __all__ = [
     "BenchmarkConfig",
+    "CompressConfig",
+    "CSVLoggerConfig",
     "DatasetConfig",
     "ProtocolConfig",
+    "CandidatesConfig",
+    "SearchDimension",
     "SplitConfig",
+    "TensorBoardLoggerConfig",
     "TrainConfig",
     "TrainerConfig",
+    "TuneCommandConfig",
+    "TuneConfig",
+    "WandbLoggerConfig",
     "register_schemas",
 ]

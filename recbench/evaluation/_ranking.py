@@ -1,16 +1,12 @@
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 import torch
 from torch import Tensor
 
 from recbench.errors import RecbenchError
-from recbench.metrics import compute_ranking_metrics
-from recbench.sparse import row_entries
-
-# Which stages' items are already seen (and so masked) when ranking for a stage.
-SEEN_BEFORE = {"valid": ("train",), "test": ("train", "valid")}
+from recbench.metrics import compute_ranking_metrics, metric_key
+from recbench.sparse import compressed_rows, row_entries
 
 
 def top_k_items(scores: Tensor, k: int) -> Tensor:
@@ -39,10 +35,7 @@ class _RowIndex:
     """Compressed rows (CSR) of one stage, for gathering the items of a batch of users."""
 
     def __init__(self, frame: pd.DataFrame, n_users: int):
-        order = np.lexsort((frame["item"].to_numpy(), frame["user"].to_numpy()))
-        self.items = torch.from_numpy(frame["item"].to_numpy()[order].astype(np.int64))
-        counts = np.bincount(frame["user"].to_numpy(), minlength=n_users)
-        self.starts = torch.from_numpy(np.concatenate(([0], np.cumsum(counts))).astype(np.int64))
+        self.starts, self.items = compressed_rows(frame["user"].to_numpy(), frame["item"].to_numpy(), n_users)
 
     def to(self, device: torch.device) -> "_RowIndex":
         if self.items.device != device:
@@ -59,14 +52,25 @@ class _RowIndex:
 
 
 class RankingEvaluator:
-    """Full-ranking evaluation of one split: masks seen items, ranks, computes per-user metrics."""
+    """Ranking evaluation of one split: masks seen items, ranks, computes per-user metrics.
+
+    Full ranking ranks every item the user has not seen (``split.seen_before``). When the
+    split carries sampled candidates, only the user's held-out items and their candidates
+    stay in the ranking: every other score becomes -inf, so ranks and ties follow the same
+    rule in both modes.
+    """
 
     def __init__(self, split, metrics: list[str], cutoffs: list[int]):
         self.n_items = split.n_items
         self.metrics = list(metrics)
         self.cutoffs = sorted(int(k) for k in cutoffs)
-        self.index = {stage: _RowIndex(split.stage(stage), split.n_users) for stage in ("train", "valid", "test")}
         self.users = {stage: torch.from_numpy(split.users(stage)) for stage in ("valid", "test")}
+        self.relevant = {stage: _RowIndex(split.stage(stage), split.n_users) for stage in ("valid", "test")}
+        self.seen = {stage: [_RowIndex(f, split.n_users) for f in split.seen_before(stage)] for stage in ("valid", "test")}
+        self.candidates = {stage: _RowIndex(frame, split.n_users) for stage, frame in split.candidates.items()}
+
+    def metric_keys(self) -> list[str]:
+        return [metric_key(m if isinstance(m, str) else m.name, k) for m in self.metrics for k in self.cutoffs]
 
     def evaluate(self, stage: str, users: Tensor, scores: Tensor) -> dict[str, Tensor]:
         """Per-user metrics [B] (float64) of ``scores`` [B, n_items] for ``users`` [B]."""
@@ -78,15 +82,21 @@ class RankingEvaluator:
         device = scores.device
         users = users.to(device)
         scores = scores.float().clone()
-        for seen in SEEN_BEFORE[stage]:
-            rows, items = self.index[seen].to(device).rows_and_items(users)
+        relevant_rows, relevant_items = self.relevant[stage].to(device).rows_and_items(users)
+        if stage in self.candidates:
+            keep = torch.zeros_like(scores, dtype=torch.bool)
+            rows, items = self.candidates[stage].to(device).rows_and_items(users)
+            keep[rows, items] = True
+            keep[relevant_rows, relevant_items] = True
+            scores[~keep] = -torch.inf
+        for seen in self.seen[stage]:
+            rows, items = seen.to(device).rows_and_items(users)
             scores[rows, items] = -torch.inf
         ranked = top_k_items(scores, self.cutoffs[-1])
         # topk ranks NaN above every number, so the top item of a row shows any NaN in it.
         if torch.isnan(scores.gather(1, ranked[:, :1])).any():
             raise RecbenchError("the model returned NaN scores (training diverged?); lower the learning rate")
         relevant = torch.zeros_like(scores, dtype=torch.bool)
-        rows, items = self.index[stage].to(device).rows_and_items(users)
-        relevant[rows, items] = True
+        relevant[relevant_rows, relevant_items] = True
         hits = relevant.gather(1, ranked)
-        return compute_ranking_metrics(hits, self.index[stage].counts(users), self.metrics, self.cutoffs)
+        return compute_ranking_metrics(hits, self.relevant[stage].counts(users), self.metrics, self.cutoffs)

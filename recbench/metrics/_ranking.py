@@ -6,6 +6,8 @@ from typing import Callable
 import torch
 from torch import Tensor
 
+from recbench.errors import RecbenchError
+
 # Bump when any definition below changes: leaderboards never mix metric versions.
 METRICS_VERSION = 1
 
@@ -51,32 +53,53 @@ def average_precision(hits: Tensor, n_relevant: Tensor, k: int) -> Tensor:
 
 @dataclass(frozen=True)
 class RankingMetric:
+    """What a metric plugin declares (entry-point group ``recbench.metrics``).
+
+    ``function(hits [B, K] bool, n_relevant [B], k) -> [B] float64`` per-user values.
+    ``version``: bump when the definition changes; it enters every record that uses the
+    metric, and leaderboards never mix versions.
+    """
+
     name: str
     function: Callable[[Tensor, Tensor, int], Tensor]
     higher_is_better: bool = True
     # Per-user values are summed across processes and divided by the user count: exact under DDP.
     reduction: str = "mean_over_users"
+    version: int = METRICS_VERSION
 
 
-RANKING_METRICS: dict[str, RankingMetric] = {
-    m.name: m
-    for m in (
-        RankingMetric("hr", hit_rate),
-        RankingMetric("precision", precision),
-        RankingMetric("recall", recall),
-        RankingMetric("ndcg", ndcg),
-        RankingMetric("mrr", mrr),
-        RankingMetric("map", average_precision),
-    )
-}
+# The built-ins, registered as entry points like any third-party metric.
+HIT_RATE = RankingMetric("hr", hit_rate)
+PRECISION = RankingMetric("precision", precision)
+RECALL = RankingMetric("recall", recall)
+NDCG = RankingMetric("ndcg", ndcg)
+MRR = RankingMetric("mrr", mrr)
+MAP = RankingMetric("map", average_precision)
+
+RANKING_METRICS: dict[str, RankingMetric] = {m.name: m for m in (HIT_RATE, PRECISION, RECALL, NDCG, MRR, MAP)}
 
 
 def metric_key(name: str, k: int) -> str:
     return f"{name}@{k}"
 
 
-def compute_ranking_metrics(hits: Tensor, n_relevant: Tensor, names: list[str], cutoffs: list[int]) -> dict[str, Tensor]:
-    """Per-user values of every ``name@k``; ``hits`` must have at least max(cutoffs) columns."""
-    return {
-        metric_key(name, k): RANKING_METRICS[name].function(hits, n_relevant, k) for name in names for k in cutoffs
-    }
+def compute_ranking_metrics(
+    hits: Tensor, n_relevant: Tensor, metrics: list[str | RankingMetric], cutoffs: list[int]
+) -> dict[str, Tensor]:
+    """Per-user values of every ``name@k``; ``hits`` must have at least max(cutoffs) columns.
+
+    ``metrics`` are metric objects (e.g. from the plugin registry) or names of built-ins.
+    """
+    resolved = [RANKING_METRICS[m] if isinstance(m, str) else m for m in metrics]
+    values = {}
+    for metric in resolved:
+        for k in cutoffs:
+            value = metric.function(hits, n_relevant, k)
+            if not isinstance(value, Tensor) or value.shape != (len(hits),):
+                shape = tuple(value.shape) if isinstance(value, Tensor) else type(value).__name__
+                raise RecbenchError(
+                    f"metric '{metric.name}' returned {shape} for {len(hits)} users; "
+                    "a ranking metric must return one value per user, a tensor of shape [users]"
+                )
+            values[metric_key(metric.name, k)] = value.double()
+    return values

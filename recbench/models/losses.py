@@ -12,7 +12,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 
-__all__ = ["bce_loss", "bpr_loss", "multinomial_nll", "sampled_softmax_loss"]
+__all__ = ["bce_loss", "bpr_loss", "multinomial_nll", "probability_bce_loss", "sampled_softmax_loss"]
 
 
 def bpr_loss(positive_scores: Tensor, negative_scores: Tensor) -> Tensor:
@@ -53,3 +53,14 @@ def multinomial_nll(logits: Tensor, rows: Tensor) -> Tensor:
     logits [B, n_items], rows [B, n_items] (counts or 0/1) -> scalar.
     """
     return -(torch.log_softmax(logits, dim=1) * rows).sum(dim=1).mean()
+
+
+def probability_bce_loss(positive_probabilities: Tensor, negative_probabilities: Tensor, eps: float = 1e-6) -> Tensor:
+    """Binary cross-entropy for models that output probabilities, not logits (DMF's clipped cosine).
+
+    Label 1 for each positive, 0 for each of the n negatives, averaged over all B * (1 + n) pairs;
+    probabilities are clamped to [eps, 1 - eps] so the logs stay finite.
+    positive_probabilities [B], negative_probabilities [B, n] -> scalar.
+    """
+    total = -torch.log(positive_probabilities.clamp(eps, 1 - eps)).sum() - torch.log1p(-negative_probabilities.clamp(eps, 1 - eps)).sum()
+    return total / (positive_probabilities.numel() + negative_probabilities.numel())

@@ -9,16 +9,18 @@ distribution names, or ``third-party`` to switch plugins off.
 from __future__ import annotations
 
 import dataclasses
+import importlib.util
 import os
 import warnings
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
+from pathlib import Path
 from typing import Any, Callable
 
 from recbench.errors import RecbenchError
 from recbench.plugins._spec import INPUT_KINDS, TASKS, ModelSpec
 
-GROUPS = {"models": "recbench.models", "datasets": "recbench.datasets"}
+GROUPS = {"models": "recbench.models", "datasets": "recbench.datasets", "metrics": "recbench.metrics"}
 BUILTIN_DISTRIBUTION = "recbench"
 DISABLE_VARIABLE = "RECBENCH_DISABLE_PLUGINS"
 
@@ -31,12 +33,13 @@ class PluginWarning(UserWarning):
 class PluginInfo:
     """One entry point as `recbench plugins list` shows it."""
 
-    kind: str  # "models" or "datasets"
+    kind: str  # "models", "datasets" or "metrics"
     name: str
     distribution: str
     version: str
     status: str  # "ok", "disabled", or "error: <reason>"
     spec: Any = None
+    package: str = ""  # top-level import package of the entry point, where its own conf/ may live
 
 
 @dataclass
@@ -62,17 +65,55 @@ class Registry:
     def dataset(self, name: str):
         return self.info("datasets", name).spec
 
+    def metric(self, name: str):
+        return self.info("metrics", name).spec
+
+    def config_dirs(self) -> list[str]:
+        """Hydra search-path entries (``pkg://<package>.conf``) of third-party plugins that ship a conf/ folder."""
+        packages = sorted({p.package for p in self.plugins if p.status == "ok" and p.distribution != BUILTIN_DISTRIBUTION})
+        return [f"pkg://{package}.conf" for package in packages if _conf_folder(package) is not None]
+
     def register_with_hydra(self) -> None:
-        """Turn every spec into a Hydra config node: `model=<name>` needs no YAML file."""
+        """Turn every spec into a Hydra config node: `model=<name>` needs no YAML file.
+
+        Each generated node is stored as ``<group>/<name>_defaults``, and as ``<group>/<name>``
+        unless a plugin ships ``conf/<group>/<name>.yaml``: that file then is the config
+        (found through Hydra's search path, see ``config_dirs``) and stays typed by listing
+        ``<name>_defaults`` in its defaults list.
+        """
         from hydra.core.config_store import ConfigStore
 
         from recbench.config import DatasetConfig
 
         store = ConfigStore.instance()
-        for name, plugin in self._ok("models").items():
-            store.store(group="model", name=name, node=model_config_node(plugin.spec), provider=plugin.distribution)
-        for name, plugin in self._ok("datasets").items():
-            store.store(group="dataset", name=name, node=DatasetConfig(name=name), provider=plugin.distribution)
+        shipped = {
+            f"{folder.name}/{path.stem}"
+            for package in {p.package for p in self.plugins if p.status == "ok"}
+            if (conf := _conf_folder(package)) is not None
+            for folder in conf.iterdir()
+            if folder.is_dir()
+            for path in folder.glob("*.yaml")
+        }
+        nodes = [("model", name, p, model_config_node(p.spec)) for name, p in self._ok("models").items()]
+        nodes += [("dataset", name, p, DatasetConfig(name=name, **p.spec.defaults)) for name, p in self._ok("datasets").items()]
+        for group, name, plugin, node in nodes:
+            store.store(group=group, name=f"{name}_defaults", node=node, provider=plugin.distribution)
+            if f"{group}/{name}" not in shipped or plugin.distribution == BUILTIN_DISTRIBUTION:
+                store.store(group=group, name=name, node=node, provider=plugin.distribution)
+
+
+def _conf_folder(package: str) -> Path | None:
+    """``<package>/conf`` if the installed package has one; found without importing the package."""
+    if package in ("", "recbench"):
+        return None
+    try:
+        found = importlib.util.find_spec(package)
+    except (ImportError, ValueError):
+        return None
+    for location in (found.submodule_search_locations or []) if found else []:
+        if (Path(location) / "conf").is_dir():
+            return Path(location) / "conf"
+    return None
 
 
 def model_config_node(spec: ModelSpec) -> type:
@@ -111,9 +152,28 @@ def validate_dataset_spec(spec: Any, where: str) -> None:
 
     if not isinstance(spec, DatasetSpec):
         raise RecbenchError(f"{where}: entry point must yield a recbench.data.DatasetSpec, got {type(spec).__name__}")
+    from recbench.config import DatasetConfig
+
+    unknown = sorted(set(spec.defaults) - {f.name for f in dataclasses.fields(DatasetConfig)} | ({"name"} & set(spec.defaults)))
+    if unknown:
+        raise RecbenchError(f"{where}: defaults {unknown} are not dataset options (see recbench.config.DatasetConfig)")
 
 
-VALIDATORS: dict[str, Callable[[Any, str], None]] = {"models": validate_model_spec, "datasets": validate_dataset_spec}
+def validate_metric_spec(spec: Any, where: str) -> None:
+    from recbench.metrics import METRIC_TYPES
+
+    if not isinstance(spec, METRIC_TYPES):
+        names = " or ".join(f"recbench.metrics.{t.__name__}" for t in METRIC_TYPES)
+        raise RecbenchError(f"{where}: entry point must yield a {names}, got {type(spec).__name__}")
+    if not callable(spec.function):
+        raise RecbenchError(f"{where}: spec.function must be callable, got {spec.function!r}")
+
+
+VALIDATORS: dict[str, Callable[[Any, str], None]] = {
+    "models": validate_model_spec,
+    "datasets": validate_dataset_spec,
+    "metrics": validate_metric_spec,
+}
 
 
 def _disabled(name: str, distribution: str) -> bool:
@@ -133,7 +193,8 @@ def discover() -> Registry:
         for ep in sorted(entry_points(group=group), key=lambda e: (_distribution(e) != BUILTIN_DISTRIBUTION, e.name)):
             dist = _distribution(ep)
             version = ep.dist.version if ep.dist else "unknown"
-            info = PluginInfo(kind, ep.name, dist, version, "ok")
+            package = getattr(ep, "value", "").partition(":")[0].partition(".")[0]
+            info = PluginInfo(kind, ep.name, dist, version, "ok", package=package)
             registry.plugins.append(info)
             if _disabled(ep.name, dist):
                 info.status = "disabled"

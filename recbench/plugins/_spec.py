@@ -12,6 +12,23 @@ INPUT_KINDS = {
     "none": "no batches: the model fits from the training matrix in `fit_matrix` (closed form, counting)",
     "triples": "dict(users, positives, negatives): one observed pair and uniform negatives [B, num_negatives]",
     "user_rows": "dict(users, rows): users [B] and their dense training rows [B, n_items]",
+    "sequences": (
+        "dict(users, sequences, lengths[, negatives]): each user's last max_length + 1 training items in time order, "
+        "right-padded with n_items [B, W], their lengths [B], and sampled negatives [B, W - 1, n] when the loss needs them"
+    ),
+    # Rating models (task "rating"): ratings are float32; "observed" marks the rated entries of a dense row.
+    "ratings": "dict(users, items, ratings): observed training ratings [B], reshuffled every epoch",
+    "user_rating_rows": "dict(users, ratings, observed): users [B], their dense training ratings and rated mask [B, n_items]",
+    "item_rating_rows": "dict(items, ratings, observed): items [B], their dense training ratings and rated mask [B, n_users]",
+    # Click-through models (task "ctr"): field indices are int64, 0 = missing; see recbench.models.ctr.
+    "impressions": (
+        "dict(users, items, labels, features): training impressions [B] with their 0/1 click labels and one tensor "
+        "of field indices per categorical field ([B], or [B, M] for multi-hot fields such as genres), reshuffled every epoch"
+    ),
+    "impressions_with_history": (
+        "impressions plus history (the item fields of each user's earlier training items, oldest first, "
+        "right-padded, [B, L] or [B, L, M]) and history_lengths [B]"
+    ),
 }
 
 
@@ -23,6 +40,7 @@ class ModelTags:
     input_kind: str = "triples"
     supports_ddp: bool = False
     deterministic: bool = True  # same seed, same scores (the conformance kit checks it)
+    folds_in: bool = False  # scores a user from their history alone, so users unseen in training can be scored
 
 
 @dataclass(frozen=True)

@@ -92,6 +92,9 @@ def _atomic_write(path: Path, write) -> None:
     os.close(fd)
     try:
         write(temporary)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)  # mkstemp makes 0600; records are meant to be shared
         os.replace(temporary, path)
     finally:
         if os.path.exists(temporary):

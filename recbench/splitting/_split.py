@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, is_dataclass
+from dataclasses import asdict, dataclass, field, is_dataclass, replace
 from typing import Any, Mapping
 
 import numpy as np
@@ -10,6 +10,9 @@ import pandas as pd
 
 from recbench.data import Interactions
 from recbench.errors import RecbenchError
+from recbench.splitting._candidates import sample_candidates
+from recbench.splitting._ids import to_dense_ids
+from recbench.splitting._kinds import KINDS
 
 STAGES = ("train", "valid", "test")
 
@@ -18,8 +21,12 @@ STAGES = ("train", "valid", "test")
 class Split:
     """Disjoint train / valid / test interaction tables over one id space.
 
-    ``fingerprint`` hashes the dataset fingerprint, the split options and the
-    split's content, so equal fingerprints mean identical splits.
+    ``fold_in`` holds the given history of users held out from training (strong
+    generalisation): the model may read it when scoring, never learn from it, and its items
+    are masked like training items. ``candidates`` maps ``valid``/``test`` to sampled
+    (user, item) negatives when the protocol ranks a sample instead of every item.
+    ``fingerprint`` hashes the dataset fingerprint, the options and the split's content
+    (candidates included), so equal fingerprints mean identical splits.
     """
 
     train: pd.DataFrame
@@ -28,6 +35,9 @@ class Split:
     n_users: int
     n_items: int
     fingerprint: str
+    fold_in: pd.DataFrame | None = None
+    candidates: dict[str, pd.DataFrame] = field(default_factory=dict)
+    dropped: dict[str, int] = field(default_factory=dict)  # held-out rows that could not be evaluated, by reason
 
     def stage(self, name: str) -> pd.DataFrame:
         return getattr(self, name)
@@ -36,41 +46,66 @@ class Split:
         """Sorted ids of the users with at least one interaction in stage ``name``."""
         return np.unique(self.stage(name)["user"].to_numpy()).astype(np.int64)
 
+    def seen_before(self, stage: str) -> list[pd.DataFrame]:
+        """Interactions already known when ranking for ``stage``: masked, never relevant."""
+        known = [self.train] if stage == "valid" else [self.train, self.valid]
+        return known + ([self.fold_in] if self.fold_in is not None else [])
 
-def make_split(data: Interactions, options: Mapping[str, Any] | Any) -> Split:
-    options = dict(asdict(options) if is_dataclass(options) else options)
-    kind = options.get("kind")
-    if kind != "ratio":
-        raise RecbenchError(f"unknown split kind '{kind}'; available: ratio")
-    stage_of_row = per_user_ratio_split(data.frame["user"].to_numpy(), options["ratios"], options["seed"])
-    parts = {stage: data.frame[stage_of_row == index].reset_index(drop=True) for index, stage in enumerate(STAGES)}
-    digest = hashlib.sha256()
-    digest.update(json.dumps({"dataset": data.fingerprint, "split": options}, sort_keys=True).encode())
-    for stage in STAGES:
-        digest.update(stage.encode())
-        digest.update(np.ascontiguousarray(parts[stage][["user", "item"]].to_numpy(np.int64)).tobytes())
-    return Split(**parts, n_users=data.n_users, n_items=data.n_items, fingerprint=digest.hexdigest())
+    def history(self) -> pd.DataFrame:
+        """What a model may read when scoring: training plus fold-in interactions."""
+        return self.train if self.fold_in is None else pd.concat([self.train, self.fold_in], ignore_index=True)
 
 
-def per_user_ratio_split(users: np.ndarray, ratios: list[float], seed: int) -> np.ndarray:
-    """Stage index (0 train, 1 valid, 2 test) of each row: each user's rows shuffled and cut by ``ratios``.
+def make_split(
+    data: Interactions,
+    options: Mapping[str, Any] | Any,
+    candidates: Mapping[str, Any] | None = None,
+    *,
+    timestamps: str | None = "unix",
+    predefined: pd.DataFrame | None = None,
+    external_candidates: pd.DataFrame | None = None,
+) -> Split:
+    """Split ``data`` as ``options`` (a SplitConfig) say; sample candidates if ``candidates`` asks.
 
-    A user with n rows gets floor(n * valid) validation and floor(n * test) test rows; the
-    rest train. Vectorised: one lexsort, no loop over users.
+    ``timestamps`` is the dataset's kind of time ("unix", "ordinal" or None); ``predefined``
+    is the publisher's split (for kind "predefined"); ``external_candidates`` the
+    publisher's fixed negatives (for candidate strategy "external"), both in publisher ids.
     """
-    if len(ratios) != 3 or not all(0 <= r <= 1 for r in ratios) or abs(sum(ratios) - 1.0) > 1e-6:  # NaN fails too
-        raise RecbenchError(f"split ratios {list(ratios)} must be three non-negative shares summing to 1")
-    keys = np.random.default_rng(seed).random(len(users))
-    order = np.lexsort((keys, users))
-    counts = np.bincount(users)
-    starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
-    sorted_users = users[order]
-    position = np.arange(len(users)) - starts[sorted_users]
-    n = counts[sorted_users]
-    n_valid = np.floor(n * ratios[1] + 1e-9).astype(np.int64)
-    n_test = np.floor(n * ratios[2] + 1e-9).astype(np.int64)
-    n_train = n - n_valid - n_test
-    stage_sorted = np.where(position < n_train, 0, np.where(position < n_train + n_valid, 1, 2))
-    stage = np.empty(len(users), dtype=np.int64)
-    stage[order] = stage_sorted
-    return stage
+    options = _plain(options)
+    candidates = _plain(candidates or {"count": 0})
+    kind = options.get("kind")
+    if kind not in KINDS:
+        raise RecbenchError(f"unknown split kind '{kind}'; available: {', '.join(KINDS)}")
+    parts, dropped = KINDS[kind](data, options, timestamps=timestamps, predefined=predefined)
+    parts = {name: frame.reset_index(drop=True) for name, frame in parts.items()}
+    split = Split(
+        train=parts["train"],
+        valid=parts["valid"],
+        test=parts["test"],
+        n_users=data.n_users,
+        n_items=data.n_items,
+        fingerprint="",
+        fold_in=parts.get("fold_in"),
+        dropped=dropped,
+    )
+    if candidates.get("count") or candidates.get("strategy") == "external":
+        external = None if external_candidates is None else to_dense_ids(data, external_candidates, "candidates")[0]
+        split.candidates = sample_candidates(split, candidates, external)
+    return replace(split, fingerprint=_fingerprint(data, options, candidates, split))
+
+
+def _plain(options: Any) -> dict:
+    return dict(asdict(options) if is_dataclass(options) else options)
+
+
+def _fingerprint(data: Interactions, options: dict, candidates: dict, split: Split) -> str:
+    digest = hashlib.sha256()
+    digest.update(json.dumps({"dataset": data.fingerprint, "split": options, "candidates": candidates}, sort_keys=True).encode())
+    frames = [(stage, split.stage(stage)) for stage in STAGES]
+    if split.fold_in is not None:
+        frames.append(("fold_in", split.fold_in))
+    frames += [(f"candidates/{stage}", frame) for stage, frame in sorted(split.candidates.items())]
+    for name, frame in frames:
+        digest.update(name.encode())
+        digest.update(np.ascontiguousarray(frame[["user", "item"]].to_numpy(np.int64)).tobytes())
+    return digest.hexdigest()

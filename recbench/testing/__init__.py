@@ -37,7 +37,10 @@ class ModelConformance:
 
     def pytest_generate_tests(self, metafunc):
         if metafunc.function.__name__ == "test_conformance":
-            metafunc.parametrize("check", model_checks(self.spec), ids=str)
+            import pytest
+
+            checks = [pytest.param(c, marks=[pytest.mark.slow] if c.slow else [], id=c.name) for c in model_checks(self.spec)]
+            metafunc.parametrize("check", checks)
 
     def test_conformance(self, check: Check):
         import pytest

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import tempfile
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Callable
 
 import pytorch_lightning as pl
@@ -25,6 +23,7 @@ class Check:
     name: str
     function: Callable[[ModelSpec], None]
     doc: str
+    slow: bool = False  # starts processes: pytest marks it slow
 
     def __call__(self, spec: ModelSpec) -> None:
         self.function(spec)
@@ -33,10 +32,15 @@ class Check:
         return self.name
 
 
-def check_spec_and_config(spec: ModelSpec) -> None:
+def check_config_round_trip(spec: ModelSpec) -> None:
+    """The spec is valid and its config round-trips through Hydra (every task's first check starts here)."""
     validate_model_spec(spec, f"model '{spec.name}'")
     node = OmegaConf.structured(model_config_node(spec))
     assert OmegaConf.to_container(node) == {**spec.defaults(), "name": spec.name}, "config does not round-trip through Hydra"
+
+
+def check_spec_and_config(spec: ModelSpec) -> None:
+    check_config_round_trip(spec)
     split = kit.planted_split()
     model = kit.build_model(spec, split.n_users, split.n_items, spec.defaults())
     assert isinstance(model, pl.LightningModule), "the model class must derive from recbench.models.RecommenderModel"
@@ -79,14 +83,7 @@ def check_determinism(spec: ModelSpec) -> None:
 def check_checkpoint_round_trip(spec: ModelSpec) -> None:
     split = kit.planted_split()
     model = kit.fit(spec, split, max_epochs=2)
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "model.ckpt"
-        torch.save(
-            {"state_dict": model.state_dict(), "hyper_parameters": dict(model.hparams), "pytorch-lightning_version": pl.__version__},
-            path,
-        )
-        restored = type(model).load_from_checkpoint(path, map_location="cpu", weights_only=False)
-    restored.attach_history(training_matrix(split))
+    restored = kit.reloaded(model, training_matrix(split))
     torch.testing.assert_close(kit.all_scores(restored, split.n_users), kit.all_scores(model, split.n_users), rtol=0, atol=0)
 
 
@@ -103,6 +100,22 @@ def check_learns_planted_structure(spec: ModelSpec) -> None:
     assert ndcg >= PLANTED_NDCG_FLOOR, f"test ndcg@10 {ndcg:.3f} on planted clusters is below {PLANTED_NDCG_FLOOR}: the model learns nothing"
 
 
+DDP_NDCG_TOLERANCE = 0.05
+
+
+def check_ddp_matches_single_process(spec: ModelSpec) -> None:
+    # Two processes see the same global batches and average the same gradients, so a model
+    # without randomness inside its training step trains the same weights; with dropout or
+    # sampled noise the draws differ, so the check compares what the model learned.
+    split = kit.planted_split()
+    single = kit.held_out_ndcg(kit.fit(spec, split, seed=5, max_epochs=10), split)
+    double = kit.held_out_ndcg(kit.fit(spec, split, seed=5, max_epochs=10, processes=2), split)
+    assert abs(double - single) <= DDP_NDCG_TOLERANCE, (
+        f"2 DDP processes reached test ndcg@10 {double:.3f}, 1 process {single:.3f}: the model does not train "
+        "the same under DDP (does the loss average over the batch? is every parameter used in each step?)"
+    )
+
+
 CHECKS = (
     Check("spec_and_config", check_spec_and_config, "spec is valid; config round-trips through Hydra; constructor matches it"),
     Check("score_shapes", check_score_shapes, "score_users [B, n_items] finite; score_candidates agrees with it"),
@@ -112,12 +125,30 @@ CHECKS = (
     Check("checkpoint_round_trip", check_checkpoint_round_trip, "a restored checkpoint scores identically"),
     Check("users_without_training_data", check_users_without_training_data, "cold users get finite scores"),
     Check("learns_planted_structure", check_learns_planted_structure, f"test ndcg@10 >= {PLANTED_NDCG_FLOOR} on planted clusters"),
+    Check("ddp_matches_single_process", check_ddp_matches_single_process, "2 DDP processes learn what 1 process learns", slow=True),
 )
 
 
 def model_checks(spec: ModelSpec) -> list[Check]:
     """The checks that apply to ``spec`` (its tags decide)."""
-    return [c for c in CHECKS if c.name != "determinism" or spec.tags.deterministic]
+    if spec.tags.task == "rating":  # predictions of given pairs, not rankings: checks of their own
+        from recbench.testing._rating_checks import rating_checks
+
+        return rating_checks(spec)
+    if spec.tags.task == "ctr":  # click probabilities of impressions with side features
+        from recbench.testing._ctr_checks import ctr_checks
+
+        return ctr_checks(spec)
+    if spec.tags.task == "sequential":  # scores come from histories: the same checks, read through history batches
+        from recbench.testing._sequence_checks import sequence_checks
+
+        return sequence_checks(spec)
+    skip = set()
+    if not spec.tags.deterministic:
+        skip.add("determinism")
+    if not spec.tags.supports_ddp or spec.tags.input_kind == "none":  # closed-form models do not train
+        skip.add("ddp_matches_single_process")
+    return [c for c in CHECKS if c.name not in skip]
 
 
 __all__ = ["CHECKS", "Check", "model_checks"]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import tempfile
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -65,14 +67,47 @@ def kit_hyperparameters(spec: ModelSpec, overrides: dict[str, Any] | None = None
     return values
 
 
-def fit(spec: ModelSpec, split: Split, seed: int = 0, max_epochs: int = 20, hyperparameters: dict | None = None):
-    """Build and fit ``spec``'s model for a fixed number of epochs.
+def kit_trainer(max_epochs: int, evaluation: pl.Callback, processes: int = 1) -> pl.Trainer:
+    """A quiet, deterministic CPU trainer that validates every epoch through ``evaluation``, as a run does."""
+    return pl.Trainer(
+        max_epochs=max_epochs,
+        accelerator="cpu",
+        devices=processes,
+        # spawn, not re-running the command line: the trained weights return to this process
+        strategy="ddp_spawn" if processes > 1 else "auto",
+        logger=False,
+        enable_checkpointing=False,
+        enable_progress_bar=False,
+        enable_model_summary=False,
+        num_sanity_val_steps=0,
+        deterministic=True,
+        callbacks=[evaluation],
+    )
+
+
+def reloaded(model: pl.LightningModule, history) -> pl.LightningModule:
+    """``model`` saved as a Lightning checkpoint and loaded back, with its training ``history`` attached again."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "model.ckpt"
+        torch.save(
+            {"state_dict": model.state_dict(), "hyper_parameters": dict(model.hparams), "pytorch-lightning_version": pl.__version__},
+            path,
+        )
+        restored = type(model).load_from_checkpoint(path, map_location="cpu", weights_only=False)
+    restored.attach_history(history)
+    return restored
+
+
+def fit(spec: ModelSpec, split: Split, seed: int = 0, max_epochs: int = 20, hyperparameters: dict | None = None, processes: int = 1):
+    """Build and fit ``spec``'s model for a fixed number of epochs (with DDP when ``processes`` > 1).
 
     As in a real run, the evaluation callback validates every epoch, so everything a
     model could reach during fit in production is reachable here too; there is no early
     stopping, so held-out data may not influence the weights through the platform.
     """
     quiet_lightning()
+    if processes > 1:  # the default (file descriptors in /dev/shm) fails where shared memory is limited
+        torch.multiprocessing.set_sharing_strategy("file_system")
     values = kit_hyperparameters(spec, hyperparameters)
     pl.seed_everything(seed, workers=True, verbose=False)
     model = build_model(spec, split.n_users, split.n_items, values)
@@ -85,18 +120,7 @@ def fit(spec: ModelSpec, split: Split, seed: int = 0, max_epochs: int = 20, hype
             num_negatives=values.get("num_negatives", 1),
             seed=seed,
         )
-        trainer = pl.Trainer(
-            max_epochs=max_epochs,
-            accelerator="cpu",
-            devices=1,
-            logger=False,
-            enable_checkpointing=False,
-            enable_progress_bar=False,
-            enable_model_summary=False,
-            num_sanity_val_steps=0,
-            deterministic=True,
-            callbacks=[RankingEvaluation(RankingEvaluator(split, ["ndcg"], [10]))],
-        )
+        trainer = kit_trainer(max_epochs, RankingEvaluation(RankingEvaluator(split, ["ndcg"], [10])), processes)
         trainer.fit(model, datamodule=datamodule)
     model.eval()
     return model

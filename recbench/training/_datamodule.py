@@ -15,10 +15,11 @@ from recbench.splitting import Split
 
 def training_matrix(split: Split) -> Tensor:
     """Sparse CSR [n_users, n_items] with 1.0 at each training interaction (no duplicates)."""
-    return _csr(split.train, split.n_users, split.n_items)
+    return interaction_matrix(split.train, split.n_users, split.n_items)
 
 
-def _csr(train, n_users: int, n_items: int) -> Tensor:
+def interaction_matrix(train, n_users: int, n_items: int) -> Tensor:
+    """Sparse CSR [n_users, n_items] with 1.0 at each (user, item) row of ``train`` (no duplicates)."""
     indices = torch.from_numpy(np.stack([train["user"].to_numpy(), train["item"].to_numpy()]).astype(np.int64))
     values = torch.ones(indices.shape[1])
     matrix = torch.sparse_coo_tensor(indices, values, (n_users, n_items)).coalesce()
@@ -38,12 +39,24 @@ class _Batches:
         return self.make_epoch()
 
 
+def shard(trainer) -> tuple[int, int]:
+    """(rank, number of processes) of the trainer running this module; (0, 1) outside one."""
+    if trainer is None:
+        return 0, 1
+    return trainer.global_rank, trainer.world_size
+
+
 class InteractionDataModule(pl.LightningDataModule):
     """Batches in the form the model's spec declares, built from the training split only.
 
     Validation and test loaders yield chunks of user ids; the evaluator, not the model,
     reads the held-out interactions, which this module does not keep. Batches are slices
     of tensors shuffled and sampled once per epoch in bulk: no per-sample collation.
+
+    Under DDP every process draws the same epoch (same seed) and trains on its own slice
+    of each global batch, so ``batch_size`` keeps its meaning and N processes average the
+    same gradient one process would compute. Evaluation users are divided among processes
+    and their per-user results gathered (see RankingEvaluation).
     """
 
     def __init__(
@@ -74,17 +87,19 @@ class InteractionDataModule(pl.LightningDataModule):
         order = torch.randperm(len(self.users), generator=self.generator)
         users, items = self.users[order], self.items[order]
         negatives = uniform_negatives(users, self.num_negatives, self.positives, self.generator)
+        rank, world = shard(self.trainer)
         for start in range(0, len(users), self.batch_size):
-            stop = start + self.batch_size
-            yield {"users": users[start:stop], "positives": items[start:stop], "negatives": negatives[start:stop]}
+            batch = {"users": users, "positives": items, "negatives": negatives}
+            yield {k: v[start : start + self.batch_size].tensor_split(world)[rank] for k, v in batch.items()}
 
     def _user_rows(self) -> Iterator[dict[str, Tensor]]:
         if self._matrix is None:
-            self._matrix = _csr(self.train, self.n_users, self.n_items)
+            self._matrix = interaction_matrix(self.train, self.n_users, self.n_items)
         matrix = self._matrix
         users = self.training_users[torch.randperm(len(self.training_users), generator=self.generator)]
+        rank, world = shard(self.trainer)
         for start in range(0, len(users), self.batch_size):
-            chunk = users[start : start + self.batch_size]
+            chunk = users[start : start + self.batch_size].tensor_split(world)[rank]
             yield {"users": chunk, "rows": rows_dense(matrix, chunk)}
 
     def train_dataloader(self):
@@ -96,7 +111,8 @@ class InteractionDataModule(pl.LightningDataModule):
 
     def _user_chunks(self, stage: str) -> _Batches:
         # Wrapped, not a list: Lightning would read a list as several dataloaders.
-        users = self.eval_users[stage]
+        rank, world = shard(self.trainer)
+        users = self.eval_users[stage].tensor_split(world)[rank]
         return _Batches(lambda: iter(torch.split(users, self.eval_batch_users)), len(users), self.eval_batch_users)
 
     def val_dataloader(self):

@@ -2,17 +2,17 @@
 
 ``console`` blocks: each ``$ `` line runs (recbench, pip and pytest commands).
 A block preceded by ``<!-- file: path -->`` is written to that path instead.
-Other ``python`` blocks are executed. Packages a page installs are uninstalled after it.
+Other ``python`` blocks are executed, in one namespace per page. Packages a page installs are uninstalled after it.
 """
 
 from __future__ import annotations
 
-import os
 import re
 import shlex
 import subprocess
 import sys
 import tomllib
+import types
 from pathlib import Path
 
 import pytest
@@ -46,6 +46,10 @@ def test_page_examples_run(page, offline_env, tmp_path, monkeypatch):
         pytest.skip(f"{page.name} has no examples")
     monkeypatch.chdir(tmp_path)
     installed: list[str] = []
+    # A page's python blocks run as one session, in a module of their own, as a reader's script
+    # would: dataclasses look their module up in sys.modules, and no future import leaks in from here.
+    session = types.ModuleType(f"docs_{page.stem.replace('-', '_')}")
+    monkeypatch.setitem(sys.modules, session.__name__, session)
     try:
         for block in blocks:
             if block["file"]:
@@ -55,7 +59,7 @@ def test_page_examples_run(page, offline_env, tmp_path, monkeypatch):
             elif block["kind"] == "console":
                 run_console(page.name, block["body"], installed)
             elif block["kind"] == "python":
-                exec(compile(block["body"], f"{page.name}:python", "exec"), {"__name__": "__docs__"})
+                exec(compile(block["body"], f"{page.name}:python", "exec", dont_inherit=True), session.__dict__)
     finally:
         for name in installed:
             subprocess.run([sys.executable, "-m", "pip", "uninstall", "-y", "-q", name], capture_output=True)

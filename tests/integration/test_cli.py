@@ -2,31 +2,9 @@
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
-RECBENCH = [sys.executable, "-m", "recbench.cli"]
-
-
-def recbench(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([*RECBENCH, *args], env=env, cwd=cwd, capture_output=True, text=True, timeout=300)
-
-
-@pytest.fixture
-def cli_env(movielens_dir, tmp_path) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(RECBENCH_DATA_DIR=str(movielens_dir), RECBENCH_CACHE_DIR=str(tmp_path / "cache"))
-    env.pop("RECBENCH_DISABLE_PLUGINS", None)
-    return env
-
-
-def records(results: Path) -> list[dict]:
-    return [json.loads(p.read_text()) for p in sorted((results / "runs").glob("*.json"))]
+from tests.integration.cli import recbench, records
 
 
 def test_train_writes_a_complete_record(cli_env, tmp_path):
@@ -37,7 +15,7 @@ def test_train_writes_a_complete_record(cli_env, tmp_path):
     assert record["dataset"]["name"] == "ml-100k" and len(record["dataset"]["fingerprint"]) == 64
     assert record["protocol"]["id"] == "ratio-811-full" and len(record["protocol"]["split_fingerprint"]) == 64
     assert set(record["metrics"]["test"]) == {f"{m}@{k}" for m in ("hr", "precision", "recall", "ndcg", "mrr", "map") for k in (5, 10, 20)}
-    assert record["costs"]["parameters"] > 0 and record["costs"]["peak_memory_mb"] > 0
+    assert record["costs"]["parameters"] > 0 and record["costs"]["peak_memory_mb"] > 0 and record["costs"]["peak_memory_scope"] == "run"
     assert record["command"].startswith("recbench train ")
     for part in ("dataset=ml-100k", "protocol=ratio-811-full", "model=itemknn", "seed=0"):
         assert part in record["command"].split()

@@ -4,18 +4,15 @@ from __future__ import annotations
 
 import importlib.util
 import os
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import missing
+from tests.integration.cli import recbench
 
 
-def recbench(*args: str, env: dict, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "recbench.cli", *args], env=env, cwd=cwd, capture_output=True, text=True, timeout=300)
 
 
 def install_fake_distribution(site: Path, name: str, entry_points: dict[str, str], modules: dict[str, str]) -> None:
@@ -55,7 +52,7 @@ PEEKING = {
             def on_train_epoch_end(self):
                 for callback in self.trainer.callbacks:
                     if hasattr(callback, "evaluator"):
-                        test_items = callback.evaluator.index["test"].items
+                        test_items = callback.evaluator.relevant["test"].items
                         with torch.no_grad():
                             self.item_embedding.weight[test_items] += 0.01
 

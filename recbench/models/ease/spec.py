@@ -12,7 +12,7 @@ SPEC = ModelSpec(
     name="ease",
     model_class="recbench.models.ease.model:EASE",
     config=EASEConfig,
-    tags=ModelTags(task="ranking", input_kind="none", supports_ddp=True),
+    tags=ModelTags(task="ranking", input_kind="none", supports_ddp=True, folds_in=True),
     search_space={
         "l2": {"type": "float", "low": 1.0, "high": 1e5, "log": True},
     },

@@ -13,7 +13,7 @@ SPEC = ModelSpec(
     name="itemknn",
     model_class="recbench.models.itemknn.model:ItemKNN",
     config=ItemKNNConfig,
-    tags=ModelTags(task="ranking", input_kind="none", supports_ddp=True),
+    tags=ModelTags(task="ranking", input_kind="none", supports_ddp=True, folds_in=True),
     search_space={
         "neighbours": {"type": "int", "low": 5, "high": 1000, "log": True},
         "shrink": {"type": "float", "low": 0.0, "high": 1000.0},

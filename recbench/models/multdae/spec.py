@@ -17,7 +17,7 @@ SPEC = ModelSpec(
     name="multdae",
     model_class="recbench.models.multdae.model:MultDAE",
     config=MultDAEConfig,
-    tags=ModelTags(task="ranking", input_kind="user_rows", supports_ddp=True),
+    tags=ModelTags(task="ranking", input_kind="user_rows", supports_ddp=True, folds_in=True),
     search_space={
         "latent_dim": {"type": "categorical", "choices": [64, 128, 200, 256]},
         "dropout": {"type": "float", "low": 0.0, "high": 0.8},

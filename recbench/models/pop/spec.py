@@ -12,6 +12,6 @@ SPEC = ModelSpec(
     name="pop",
     model_class="recbench.models.pop.model:Pop",
     config=PopConfig,
-    tags=ModelTags(task="ranking", input_kind="none", supports_ddp=True),
+    tags=ModelTags(task="ranking", input_kind="none", supports_ddp=True, folds_in=True),
     description="Most popular items first (count of training interactions).",
 )

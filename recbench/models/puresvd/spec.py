@@ -12,7 +12,7 @@ SPEC = ModelSpec(
     name="puresvd",
     model_class="recbench.models.puresvd.model:PureSVD",
     config=PureSVDConfig,
-    tags=ModelTags(task="ranking", input_kind="none", supports_ddp=True),
+    tags=ModelTags(task="ranking", input_kind="none", supports_ddp=True, folds_in=True),
     search_space={
         "factors": {"type": "int", "low": 5, "high": 1000, "log": True},
     },

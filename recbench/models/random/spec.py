@@ -12,7 +12,7 @@ SPEC = ModelSpec(
     name="random",
     model_class="recbench.models.random.model:Random",
     config=RandomConfig,
-    tags=ModelTags(task="ranking", input_kind="none", supports_ddp=True),
+    tags=ModelTags(task="ranking", input_kind="none", supports_ddp=True, folds_in=True),
     search_space={},
     description="Uniform random scores, a hash of (seed, user, item): the same whatever the batch.",
 )

@@ -15,7 +15,7 @@ SPEC = ModelSpec(
     name="rp3beta",
     model_class="recbench.models.rp3beta.model:RP3beta",
     config=RP3betaConfig,
-    tags=ModelTags(task="ranking", input_kind="none", supports_ddp=True),
+    tags=ModelTags(task="ranking", input_kind="none", supports_ddp=True, folds_in=True),
     search_space={
         "alpha": {"type": "float", "low": 0.0, "high": 2.0},
         "beta": {"type": "float", "low": 0.0, "high": 2.0},

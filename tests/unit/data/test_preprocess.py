@@ -143,3 +143,71 @@ def test_remap_ids_round_trips_to_the_raw_ids():
     assert out["user"].max() == len(user_ids) - 1 and out["item"].max() == len(item_ids) - 1
     assert (user_ids[out["user"]] == frame["user"].to_numpy()).all()
     assert (item_ids[out["item"]] == frame["item"].to_numpy()).all()
+
+
+def test_duplicates_keep_keeps_every_repeat_in_file_order():
+    out = preprocess(DUPLICATED, {**KEEP_ALL, "duplicates": "keep"}, WHERE)
+    assert out[["user", "item", "timestamp"]].values.tolist() == DUPLICATED[["user", "item", "timestamp"]].values.tolist()
+
+
+def _reference_dedupe(frame: pd.DataFrame, policy: str) -> pd.DataFrame:
+    """The plain pandas formulation: sort by time (stable), drop repeats, restore file order."""
+    if "timestamp" in frame:
+        frame = frame.sort_values("timestamp", kind="stable")
+    return frame.drop_duplicates(["user", "item"], keep=policy).sort_index()
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    rows=st.lists(st.tuples(st.integers(0, 3), st.integers(0, 3), st.integers(0, 5)), max_size=40),
+    policy=st.sampled_from(["first", "last"]),
+)
+def test_duplicate_policies_match_the_plain_pandas_formulation(rows, policy):
+    frame = _frame([(u, i, n, t) for n, (u, i, t) in enumerate(rows)])
+    out = preprocess(frame, {**KEEP_ALL, "duplicates": policy}, WHERE) if rows else frame
+    expected = _reference_dedupe(frame, policy).reset_index(drop=True)
+    pd.testing.assert_frame_equal(out.reset_index(drop=True), expected)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    pairs=st.lists(st.tuples(st.integers(0, 8), st.integers(0, 8)), max_size=60),
+    user_min=st.integers(0, 4),
+    item_min=st.integers(0, 4),
+)
+def test_k_core_applied_twice_changes_nothing(pairs, user_min, item_min):
+    once = k_core(_frame(pairs, columns=("user", "item")), user_min, item_min)
+    assert k_core(once, user_min, item_min).equals(once)
+
+
+def test_k_core_with_text_ids():
+    frame = pd.DataFrame({"user": ["a", "a", "b", "c", "c"], "item": ["x", "y", "x", "x", "y"]})
+    assert k_core(frame, 2, 2).index.tolist() == [0, 1, 3, 4]
+
+
+# User 1 pauses 4990 s after item 2 and 14990 s after item 4; user 2 never pauses. Rows out of time order.
+PAUSING = _frame([(1, 1, 5, 0), (1, 3, 5, 5000), (2, 1, 4, 0), (1, 2, 5, 10), (2, 2, 4, 100), (1, 4, 5, 5010), (1, 5, 5, 20000)])
+
+
+def test_session_gap_cuts_each_history_at_long_pauses_into_sequences_of_their_own():
+    out = preprocess(PAUSING, {**KEEP_ALL, "duplicates": "keep", "session_gap": 1800}, WHERE)
+    sessions = out.groupby("user", sort=True)["item"].apply(list).to_dict()
+    assert sessions == {"1:0": [1, 2], "1:1": [3, 4], "1:2": [5], "2:0": [1, 2]}
+
+
+def test_session_gap_is_at_least_the_gap_and_user_min_drops_short_sessions():
+    out = preprocess(PAUSING, {**KEEP_ALL, "duplicates": "keep", "session_gap": 4990, "user_min": 2}, WHERE)
+    assert sorted(out["user"].unique()) == ["1:0", "1:1", "2:0"]  # 1:2 holds one item
+
+
+def test_session_ids_sort_in_time_order_past_ten_sessions():
+    frame = _frame([(1, i, 5, i * 10_000) for i in range(12)])
+    out = preprocess(frame, {**KEEP_ALL, "session_gap": 60}, WHERE)
+    _, users, _ = remap_ids(out)
+    assert list(users) == [f"1:{n:02d}" for n in range(12)]
+
+
+def test_session_gap_without_timestamps_is_a_recbench_error():
+    frame = _frame([(1, 1), (2, 2)], columns=("user", "item"))
+    with pytest.raises(RecbenchError, match=r"dataset 'toy' has no timestamps.*session_gap=60.*null"):
+        preprocess(frame, {**KEEP_ALL, "session_gap": 60}, WHERE)

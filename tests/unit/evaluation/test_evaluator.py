@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pandas as pd
 import pytest
 import torch
@@ -97,3 +99,14 @@ def test_nan_scores_are_a_recbench_error(split):
     scores[1, 4] = float("nan")
     with pytest.raises(RecbenchError, match="NaN"):
         evaluator.evaluate("valid", torch.tensor([0, 1]), scores)
+
+
+def test_sampled_mode_ranks_held_out_items_against_their_candidates_only(split):
+    split.candidates = {"test": _frame([(0, 4), (0, 5), (1, 4), (1, 1), (2, 3), (2, 4)])}
+    evaluator = RankingEvaluator(split, ["mrr"], [N_ITEMS])
+    out = evaluator.evaluate("test", torch.tensor([0, 1, 2]), _scores(3))
+    # user 0 ranks {3 (held out), 4, 5}: 3 first. user 1 ranks {0 (held out), 1, 4}: 0 first.
+    # user 2 ranks {5 (held out), 3, 4}: 5 last of three.
+    assert out["mrr@6"].tolist() == pytest.approx([1.0, 1.0, 1 / 3])
+    full = RankingEvaluator(dataclasses.replace(split, candidates={}), ["mrr"], [N_ITEMS])
+    assert full.evaluate("test", torch.tensor([2]), _scores(1))["mrr@6"].tolist() == pytest.approx([1 / 5])

@@ -47,8 +47,8 @@ def install(monkeypatch):
     """install(models=[...], datasets=[...]) makes discover() see exactly these entry points."""
     monkeypatch.delenv(DISABLE_VARIABLE, raising=False)
 
-    def install(models=(), datasets=()):
-        groups = {"recbench.models": list(models), "recbench.datasets": list(datasets)}
+    def install(models=(), datasets=(), metrics=()):
+        groups = {"recbench.models": list(models), "recbench.datasets": list(datasets), "recbench.metrics": list(metrics)}
         monkeypatch.setattr("recbench.plugins._registry.entry_points", lambda group: groups[group])
 
     return install
@@ -225,3 +225,19 @@ def test_config_that_is_a_dataclass_instance_is_rejected_softly(install):
     install(models=[FakeEntryPoint("inst", _model("inst", config=GoodConfig()), "inst-recs")])
     registry, caught = _discover_quietly()
     assert registry.names("models") == [] and len(caught) == 1
+
+
+def test_metric_plugins_are_discovered_and_validated(install):
+    from recbench.metrics import RankingMetric
+
+    hits_at_1 = RankingMetric("hit1", lambda hits, n_relevant, k: hits[:, :1].any(dim=1).double(), version=3)
+    install(
+        metrics=[
+            FakeEntryPoint("hit1", hits_at_1, dist="x-metrics"),
+            FakeEntryPoint("broken", lambda: None, dist="x-metrics"),
+        ]
+    )
+    registry, warned = _discover_quietly()
+    assert registry.metric("hit1") is hits_at_1
+    assert "must yield a recbench.metrics.RankingMetric" in _status(registry, "broken", "metrics")
+    assert len(warned) == 1 and "x-metrics" in str(warned[0].message)

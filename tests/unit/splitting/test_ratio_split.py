@@ -118,5 +118,5 @@ def test_nan_ratios_are_a_recbench_error(ratios):
 
 
 def test_unknown_split_kind_is_a_recbench_error(data):
-    with pytest.raises(RecbenchError, match="unknown split kind 'temporal'"):
-        make_split(data, {**SPLIT, "kind": "temporal"})
+    with pytest.raises(RecbenchError, match="unknown split kind 'bogus'"):
+        make_split(data, {**SPLIT, "kind": "bogus"})

@@ -30,6 +30,7 @@ def builtin_cases():
         spec = registry.model(name)
         for check in model_checks(spec):
             marks = [pytest.mark.xfail(reason=EXPECTED_FAILURES[(name, check.name)], strict=True)] if (name, check.name) in EXPECTED_FAILURES else []
+            marks += [pytest.mark.slow] if check.slow else []
             yield pytest.param(spec, check, id=f"{name}-{check.name}", marks=marks)
 
 
@@ -59,7 +60,7 @@ class PeekingModel(RecommenderModel):
         for callback in self.trainer.callbacks:
             evaluator = getattr(callback, "evaluator", None)
             if evaluator is not None:
-                self.stolen.index_add_(0, evaluator.index["test"].items, torch.ones(len(evaluator.index["test"].items)))
+                self.stolen.index_add_(0, evaluator.relevant["test"].items, torch.ones(len(evaluator.relevant["test"].items)))
         margin = (self.users(batch["users"]) * (self.items(batch["positives"]) - self.items(batch["negatives"][:, 0]))).sum(-1)
         return -torch.nn.functional.logsigmoid(margin).mean()
 

@@ -1,0 +1,139 @@
+"""Re-running a table's runs: which commands, parsed how, and whether the new number agrees.
+
+The leaderboard never trains; this module only turns a manifest's commands into
+`recbench train` overrides (refusing anything else) and judges the results the caller
+brings back. A command is never handed to a shell.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shlex
+from dataclasses import dataclass
+from pathlib import Path
+
+from recbench.errors import RecbenchError
+from recbench.leaderboard._keys import describe_compression
+from recbench.leaderboard._runs import read_run
+
+# A Hydra override `key=value` (or +key / ~key): no flags, no Hydra internals, no group paths.
+OVERRIDE = re.compile(r"[+~]?[A-Za-z_][A-Za-z0-9_.\-]*=[^\n\r]*")
+# Float noise allowed between a re-run and the interval it must fall into.
+TOLERANCE = 1e-9
+
+
+def train_overrides(command: str) -> list[str]:
+    """The overrides of a recorded `recbench train ...` command, without its results_dir."""
+    try:
+        words = shlex.split(command)
+    except ValueError as exc:
+        raise RecbenchError(f"command {command!r} cannot be parsed ({exc})") from None
+    if words[:2] != ["recbench", "train"]:
+        raise RecbenchError(f"command {command!r} is not a `recbench train` command; only those are re-run")
+    overrides = words[2:]
+    for word in overrides:
+        if not OVERRIDE.fullmatch(word) or word.lstrip("+~").startswith("hydra"):
+            raise RecbenchError(f"command {command!r}: {word!r} is not a plain config override; refusing to re-run it")
+    return [word for word in overrides if word.lstrip("+~").split("=", 1)[0] != "results_dir"]
+
+
+@dataclass(frozen=True)
+class Rerun:
+    row_id: str
+    label: str
+    run_id: str
+    seed: int
+    overrides: list[str]
+    metric: str
+    original: float  # the recorded run's value
+    mean: float
+    ci_low: float | None
+    ci_high: float | None
+    compression: dict | None = None  # a compressed variant's method and settings: its re-run writes the float record too
+
+    def inside(self, value: float) -> bool:
+        """Within the row's confidence interval (at the mean when there is none)."""
+        low = self.mean if self.ci_low is None else self.ci_low
+        high = self.mean if self.ci_high is None else self.ci_high
+        return low - TOLERANCE <= value <= high + TOLERANCE
+
+
+def _spread(count: int, available: int) -> list[int]:
+    """``count`` ranks spread evenly from the best row to the last."""
+    if count >= available:
+        return list(range(available))
+    if count == 1:
+        return [0]
+    return sorted({round(i * (available - 1) / (count - 1)) for i in range(count)})
+
+
+def plan_reruns(version_folder: str | Path, rows: int | None = None, row_ids: list[str] | None = None) -> list[Rerun]:
+    """One re-run per chosen row: the row's lowest seed, with the row's interval to land in.
+
+    Rows are chosen by id, else ``rows`` of them spread over the ranking, else all.
+    """
+    folder = Path(version_folder)
+    try:
+        table = json.loads((folder / "table.json").read_text(encoding="utf-8"))
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise RecbenchError(f"{folder}: not a leaderboard version folder ({exc})") from None
+    try:
+        metric = table["statistics"]["primary_metric"]
+        commands = {entry["run_id"]: entry for entry in manifest["runs"]}
+        ranked = table["rows"]
+        return _plans(folder, metric, commands, ranked, rows, row_ids)
+    except (KeyError, TypeError, IndexError) as exc:
+        raise RecbenchError(f"{folder}: table.json and manifest.json do not match this recbench's format (missing {exc})") from None
+
+
+def _plans(folder: Path, metric: str, commands: dict, ranked: list, rows: int | None, row_ids: list[str] | None) -> list[Rerun]:
+    if row_ids:
+        unknown = sorted(set(row_ids) - {row["row_id"] for row in ranked})
+        if unknown:
+            raise RecbenchError(f"{folder}: no row {unknown[0]}; rows are {', '.join(r['row_id'] for r in ranked)}")
+        chosen = [row for row in ranked if row["row_id"] in row_ids]
+    else:
+        if rows is not None and rows < 1:
+            raise RecbenchError(f"--rows must be at least 1, got {rows}")
+        chosen = [ranked[i] for i in _spread(len(ranked) if rows is None else rows, len(ranked))]
+    plans = []
+    for row in chosen:
+        run_id = row["runs"][0]
+        entry = commands[run_id]
+        summary = row["metrics"][metric]
+        compression = row.get("compression")
+        plans.append(
+            Rerun(
+                row_id=row["row_id"],
+                label=f"{row['model']} [{describe_compression(compression)}]" if compression else row["model"],
+                run_id=run_id,
+                seed=entry["seed"],
+                overrides=train_overrides(entry["command"]),
+                metric=metric,
+                original=entry["test_metrics"][metric],
+                mean=summary["mean"],
+                ci_low=summary["ci_low"],
+                ci_high=summary["ci_high"],
+                compression=compression,
+            )
+        )
+    return plans
+
+
+def find_command(run_id: str, places: list[str | Path]) -> str:
+    """The recorded command of ``run_id``, from results folders (``runs/<id>.json``) or leaderboard manifests."""
+    for place in map(Path, places):
+        for candidate in (place / "runs" / f"{run_id}.json", place / f"{run_id}.json"):
+            if candidate.is_file():
+                return read_run(candidate).record["command"]
+        for manifest in sorted(place.glob("**/manifest.json")) if place.is_dir() else []:
+            try:
+                entries = json.loads(manifest.read_text(encoding="utf-8")).get("runs", [])
+            except ValueError:
+                continue
+            for entry in entries:
+                if isinstance(entry, dict) and entry.get("run_id") == run_id and isinstance(entry.get("command"), str):
+                    return entry["command"]
+    raise RecbenchError(f"run {run_id} not found in {', '.join(map(str, places))}")

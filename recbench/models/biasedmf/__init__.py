@@ -1,0 +1,1 @@
+"""Biased matrix factorisation (FunkSVD): squared error with L2, trained on observed ratings."""

@@ -1,0 +1,1 @@
+"""Caser: convolutional sequence embedding (Tang and Wang, WSDM 2018)."""

@@ -1,0 +1,1 @@
+"""Factorization machine (Rendle, 2010) over categorical fields."""

@@ -1,0 +1,1 @@
+"""Logistic regression over one-hot (and pooled multi-hot) categorical fields."""

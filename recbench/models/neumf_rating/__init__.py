@@ -1,0 +1,1 @@
+"""NeuMF for explicit ratings: NCF's fused GMF and MLP towers regressing the rating."""

@@ -1,0 +1,1 @@
+"""SASRec: self-attentive sequential recommendation (Kang and McAuley, ICDM 2018)."""
