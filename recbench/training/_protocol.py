@@ -76,30 +76,26 @@ def _refuse_task(protocol: DictConfig, evaluates: str, task: str, model: str | N
     raise RecbenchError(f"model '{model}' is a {task} model, and protocol '{protocol.id}' {what} ({', '.join(protocol.metrics)}); {fix}")
 
 
-def _check_rating_protocol(protocol: DictConfig) -> None:
+def _check_pointwise_protocol(protocol: DictConfig, metrics_kind: str, held_out: str) -> None:
+    """Rating and CTR protocols predict every held-out pair: no cutoffs, no sampled candidates."""
     if protocol.valid_metric not in protocol.metrics:
         raise RecbenchError(
             f"protocol.valid_metric='{protocol.valid_metric}' is not computed; choose one of {list(protocol.metrics)} "
-            "(rating metrics have no @k cutoff)"
+            f"({metrics_kind} metrics have no @k cutoff)"
         )
     if protocol.mode != "full" or protocol.candidates.count > 0 or protocol.candidates.strategy == "external":
         raise RecbenchError(
-            f"protocol '{protocol.id}' predicts every held-out rating; sampled candidates mean nothing there: "
+            f"protocol '{protocol.id}' predicts every held-out {held_out}; sampled candidates mean nothing there: "
             "set mode=full and candidates.count=0"
         )
+
+
+def _check_rating_protocol(protocol: DictConfig) -> None:
+    _check_pointwise_protocol(protocol, "rating", "rating")
 
 
 def _check_ctr_protocol(protocol: DictConfig) -> None:
-    if protocol.valid_metric not in protocol.metrics:
-        raise RecbenchError(
-            f"protocol.valid_metric='{protocol.valid_metric}' is not computed; choose one of {list(protocol.metrics)} "
-            "(click-through metrics have no @k cutoff)"
-        )
-    if protocol.mode != "full" or protocol.candidates.count > 0 or protocol.candidates.strategy == "external":
-        raise RecbenchError(
-            f"protocol '{protocol.id}' predicts every held-out impression; sampled candidates mean nothing there: "
-            "set mode=full and candidates.count=0"
-        )
+    _check_pointwise_protocol(protocol, "click-through", "impression")
     if protocol.get("ctr") is None:
         raise RecbenchError(
             f"protocol '{protocol.id}' evaluates click probabilities but has no ctr section saying what a rating of 3 is; "
