@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+import http.server
 import shutil
+import threading
 import warnings
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -34,3 +37,31 @@ def load(tmp_path):
             return load_dataset(spec, options, data_dir=str(data_dir) if data_dir else None, cache_dir=str(cache_dir or tmp_path / "cache"), download=False)
 
     return run
+
+
+@pytest.fixture
+def http_folder(tmp_path, monkeypatch):
+    """Serves tmp_path/www on 127.0.0.1; yields (folder, base URL, requested paths)."""
+    for variable in ("http_proxy", "HTTP_PROXY", "all_proxy", "ALL_PROXY"):
+        monkeypatch.delenv(variable, raising=False)
+    www = tmp_path / "www"
+    www.mkdir()
+    requests: list[str] = []
+
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def do_GET(self):
+            requests.append(self.path)
+            super().do_GET()
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), partial(Handler, directory=str(www)))
+    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        yield www, f"http://127.0.0.1:{httpd.server_address[1]}", requests
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join()

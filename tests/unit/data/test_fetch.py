@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-import http.server
-import threading
 import zipfile
-from functools import partial
 from pathlib import Path
 
 import pytest
@@ -131,38 +128,8 @@ def test_nothing_found_without_download_names_the_data_dir_variable(dirs, offici
 # --- downloads through a local HTTP server ----------------------------------------------------------
 
 
-class _Handler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture
-def server(tmp_path, monkeypatch):
-    """Serves tmp_path/www on 127.0.0.1; yields (folder, base URL, list of requested paths)."""
-    for variable in ("http_proxy", "HTTP_PROXY", "all_proxy", "ALL_PROXY"):
-        monkeypatch.delenv(variable, raising=False)
-    www = tmp_path / "www"
-    www.mkdir()
-    requests: list[str] = []
-
-    class Handler(_Handler):
-        def do_GET(self):
-            requests.append(self.path)
-            super().do_GET()
-
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), partial(Handler, directory=str(www)))
-    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
-        yield www, f"http://127.0.0.1:{httpd.server_address[1]}", requests
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join()
-
-
-def test_download_is_verified_extracted_and_cached(server, official_zip, tmp_path):
-    www, base, requests = server
+def test_download_is_verified_extracted_and_cached(http_folder, official_zip, tmp_path):
+    www, base, requests = http_folder
     (www / ARCHIVE).write_bytes(official_zip.read_bytes())
     cache = tmp_path / "cache"
     spec = _spec(official_zip, url=f"{base}/{ARCHIVE}")
@@ -175,8 +142,8 @@ def test_download_is_verified_extracted_and_cached(server, official_zip, tmp_pat
     assert requests == [f"/{ARCHIVE}"]  # the second call was served from the cache
 
 
-def test_download_with_a_wrong_checksum_leaves_nothing_in_the_cache(server, official_zip, tmp_path):
-    www, base, _ = server
+def test_download_with_a_wrong_checksum_leaves_nothing_in_the_cache(http_folder, official_zip, tmp_path):
+    www, base, _ = http_folder
     (www / ARCHIVE).write_bytes(official_zip.read_bytes())
     cache = tmp_path / "cache"
     spec = _spec(official_zip, url=f"{base}/{ARCHIVE}", archive_sha256="0" * 64)
@@ -186,8 +153,8 @@ def test_download_with_a_wrong_checksum_leaves_nothing_in_the_cache(server, offi
     assert _all_files(cache / "extracted") == []
 
 
-def test_failed_download_is_a_recbench_error_and_leaves_no_partial_file(server, official_zip, tmp_path):
-    _, base, requests = server
+def test_failed_download_is_a_recbench_error_and_leaves_no_partial_file(http_folder, official_zip, tmp_path):
+    _, base, requests = http_folder
     cache = tmp_path / "cache"
     spec = _spec(official_zip, url=f"{base}/{ARCHIVE}")  # the server has no such file: 404
     with pytest.raises(RecbenchError, match=f"the download from {base}/{ARCHIVE} failed"):

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-import http.server
-import threading
 import zipfile
-from functools import partial
 
 import pytest
 
@@ -15,34 +12,6 @@ from recbench.data._fetch import find_local, import_local, locate
 from recbench.errors import RecbenchError
 
 TRAIN, TEST = b"0\t1\t5\t10\n1\t2\t4\t20\n", b"0\t3\t5\t30\n"
-
-
-@pytest.fixture
-def http_folder(tmp_path, monkeypatch):
-    """Serves tmp_path/www on 127.0.0.1; yields (folder, base URL, requested paths)."""
-    for variable in ("http_proxy", "HTTP_PROXY", "all_proxy", "ALL_PROXY"):
-        monkeypatch.delenv(variable, raising=False)
-    www = tmp_path / "www"
-    www.mkdir()
-    requests: list[str] = []
-
-    class Handler(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-        def do_GET(self):
-            requests.append(self.path)
-            super().do_GET()
-
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), partial(Handler, directory=str(www)))
-    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
-        yield www, f"http://127.0.0.1:{httpd.server_address[1]}", requests
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join()
 
 
 def spec(base: str, prefix: str = "a", sha256: dict | None = None, optional: tuple = ()) -> DatasetSpec:
