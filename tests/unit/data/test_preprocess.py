@@ -11,7 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from recbench.data._dataset import k_core, preprocess, remap_ids
+from recbench.data._options import canonical_options
 from recbench.errors import RecbenchError
+from recbench.plugins import get_registry
 
 WHERE = "dataset 'toy'"
 KEEP_ALL = {"rating_threshold": None, "user_min": 0, "item_min": 0, "duplicates": "first"}
@@ -211,3 +213,9 @@ def test_session_gap_without_timestamps_is_a_recbench_error():
     frame = _frame([(1, 1), (2, 2)], columns=("user", "item"))
     with pytest.raises(RecbenchError, match=r"dataset 'toy' has no timestamps.*session_gap=60.*null"):
         preprocess(frame, {**KEEP_ALL, "session_gap": 60}, WHERE)
+
+
+@pytest.mark.parametrize("gap", [0, -60])
+def test_a_session_gap_that_is_not_positive_is_refused_naming_the_fix(gap):
+    with pytest.raises(RecbenchError, match=r"session_gap=.* must be a positive number of seconds.*or null"):
+        canonical_options(get_registry().dataset("ml-1m"), {"session_gap": gap})
