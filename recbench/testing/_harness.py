@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import tempfile
 from pathlib import Path
@@ -67,7 +68,26 @@ def kit_hyperparameters(spec: ModelSpec, overrides: dict[str, Any] | None = None
     return values
 
 
-def kit_trainer(max_epochs: int, evaluation: pl.Callback, processes: int = 1) -> pl.Trainer:
+class BestValidationWeights(pl.Callback):
+    """Keeps the weights of the epoch with the best validation score, as a run's checkpoint does."""
+
+    def __init__(self, monitor: str):
+        self.monitor = monitor
+        self.best: float | None = None
+        self.state: dict | None = None
+
+    def on_validation_end(self, trainer, pl_module):
+        value = trainer.callback_metrics.get(self.monitor)
+        if value is not None and (self.best is None or float(value) > self.best):
+            self.best = float(value)
+            self.state = copy.deepcopy(pl_module.state_dict())
+
+    def restore(self, model: pl.LightningModule) -> None:
+        if self.state is not None:
+            model.load_state_dict(self.state)
+
+
+def kit_trainer(max_epochs: int, evaluation: pl.Callback, processes: int = 1, extra: list[pl.Callback] = ()) -> pl.Trainer:
     """A quiet, deterministic CPU trainer that validates every epoch through ``evaluation``, as a run does."""
     return pl.Trainer(
         max_epochs=max_epochs,
@@ -81,7 +101,7 @@ def kit_trainer(max_epochs: int, evaluation: pl.Callback, processes: int = 1) ->
         enable_model_summary=False,
         num_sanity_val_steps=0,
         deterministic=True,
-        callbacks=[evaluation],
+        callbacks=[evaluation, *extra],
     )
 
 
@@ -98,12 +118,22 @@ def reloaded(model: pl.LightningModule, history) -> pl.LightningModule:
     return restored
 
 
-def fit(spec: ModelSpec, split: Split, seed: int = 0, max_epochs: int = 20, hyperparameters: dict | None = None, processes: int = 1):
+def fit(
+    spec: ModelSpec,
+    split: Split,
+    seed: int = 0,
+    max_epochs: int = 20,
+    hyperparameters: dict | None = None,
+    processes: int = 1,
+    keep_best: bool = False,
+):
     """Build and fit ``spec``'s model for a fixed number of epochs (with DDP when ``processes`` > 1).
 
     As in a real run, the evaluation callback validates every epoch, so everything a
     model could reach during fit in production is reachable here too; there is no early
     stopping, so held-out data may not influence the weights through the platform.
+    ``keep_best`` returns the weights of the epoch with the best validation NDCG@10, as a
+    run's checkpoint does, so a model that overfits late is judged as a run would judge it.
     """
     quiet_lightning()
     if processes > 1:  # the default (file descriptors in /dev/shm) fails where shared memory is limited
@@ -120,8 +150,11 @@ def fit(spec: ModelSpec, split: Split, seed: int = 0, max_epochs: int = 20, hype
             num_negatives=values.get("num_negatives", 1),
             seed=seed,
         )
-        trainer = kit_trainer(max_epochs, RankingEvaluation(RankingEvaluator(split, ["ndcg"], [10])), processes)
+        best = BestValidationWeights("valid/ndcg@10")
+        trainer = kit_trainer(max_epochs, RankingEvaluation(RankingEvaluator(split, ["ndcg"], [10])), processes, [best] if keep_best else [])
         trainer.fit(model, datamodule=datamodule)
+        if keep_best:
+            best.restore(model)
     model.eval()
     return model
 

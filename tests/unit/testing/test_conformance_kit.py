@@ -16,9 +16,6 @@ from recbench.testing._checks import check_no_held_out_access
 EXPECTED_FAILURES = {
     ("pop", "learns_planted_structure"): "popularity is the same for every user",
     ("random", "learns_planted_structure"): "random scores learn nothing by design",
-    ("neumf", "learns_planted_structure"): (
-        "at its ML-100K default (lr 0.003) NeuMF overfits the 30-epoch fixture, which has no early stopping"
-    ),
 }
 
 
