@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from recbench.leaderboard._keys import describe_budget
+from recbench.leaderboard._metrics import metric_rules
 from recbench.leaderboard._statistics import TESTS
 from recbench.leaderboard._table import BEST, Row, Table
 
@@ -90,6 +91,7 @@ def mode_label(table: Table) -> str:
 def explanations(table: Table, version: int) -> list[str]:
     """Paragraphs under the title: what was measured and how to read the marks."""
     key, primary = table.key, table.primary_metric
+    rules = metric_rules(table.protocol, primary)
     comparisons = len(table.rows) - 1
     description = table.protocol.get("description") or f"{key.protocol_id}@{key.protocol_version}: {mode_label(table)}"
     sampled = f" {mode_label(table)}." if key.protocol_mode == "sampled" else ""
@@ -97,9 +99,11 @@ def explanations(table: Table, version: int) -> list[str]:
         f"Protocol {description} (version {key.protocol_version}).{sampled} "
         f"Dataset {key.dataset}, fingerprint {key.dataset_fingerprint[:12]}; split {key.split_fingerprint[:12]}; "
         f"metrics version {key.metrics_version}. Table version v{version}.",
-        f"Rows are ranked by the test {primary}: mean over seeds ± half-width of the 95% confidence interval "
-        "(Student's t, n - 1 degrees of freedom; no interval with one seed). Other metrics are means over seeds.",
-        f"vs best: {TESTS[table.test]} on per-user {primary} (each user's value averaged over a row's seeds) against "
+        f"Rows are ranked by the test {primary}{'' if rules.higher_is_better else ' (lower is better)'}: mean over seeds ± half-width "
+        "of the 95% confidence interval (Student's t, n - 1 degrees of freedom; no interval with one seed). Other metrics are means over seeds."
+        + ("" if rules.per_user_mean else f" Each run's {primary} is over all of its held-out data, not a mean over users."),
+        f"vs best: {TESTS[table.test]} on per-user {primary} (each user's value averaged over a row's seeds"
+        f"{'' if rules.per_user_mean else '; users without a value are left out'}) against "
         f"the best row, Holm-corrected over {comparisons} comparison{'s' if comparisons != 1 else ''}, alpha = {table.alpha:g}; "
         "\"tied\" means not significantly different from the best, and the p-value shown is the corrected one.",
         "Costs are means over seeds (peak memory: the largest), measured on the device named. "

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from recbench.errors import RecbenchError
+from recbench.leaderboard._metrics import TASKS, metric_rules
 from recbench.records import validate_record
 
 # Dataset names and protocol ids become folders under the output: no separators, no leading dot.
@@ -106,13 +107,18 @@ def check_leaderboard_fields(record: dict) -> None:
         value = protocol.get(key)
         _require(isinstance(value, int) and not isinstance(value, bool) and value >= 0, f"'protocol.{key}' must be a non-negative integer")
     _check_text(protocol, "valid_metric", "protocol")
+    _require(protocol.get("task", "ranking") in TASKS, f"'protocol.task' must be one of {', '.join(TASKS)}")
+    lower = protocol.get("lower_is_better", [])
+    _require(isinstance(lower, list) and all(isinstance(name, str) for name in lower), "'protocol.lower_is_better' must be a list of metric names")
     _require(record["seed"] >= 0, "'seed' must be non-negative")
     test = record["metrics"].get("test")
     _require(isinstance(test, dict) and len(test) > 0, "'metrics.test' must hold at least one metric")
     for stage, values in record["metrics"].items():
         for name, value in values.items():
-            # Every recbench metric is a mean over users of a value in [0, 1].
-            _require(0.0 <= value <= 1.0, f"'metrics.{stage}.{name}' = {value!r} is outside [0, 1]")
+            if metric_rules(protocol, name).per_user_mean:  # a mean over users of values in [0, 1]
+                _require(0.0 <= value <= 1.0, f"'metrics.{stage}.{name}' = {value!r} is outside [0, 1]")
+            else:  # an error, a loss or an AUC over all held-out ratings or impressions
+                _require(_is_number(value) and value >= 0, f"'metrics.{stage}.{name}' = {value!r} must be a non-negative finite number")
     for key in COSTS:
         value = record["costs"].get(key)
         _require(_is_number(value) and value >= 0, f"'costs.{key}' must be a non-negative finite number, got {value!r}")
@@ -147,11 +153,14 @@ def _read_per_user(path: Path, record: dict) -> pd.DataFrame:
     _require(bool(metrics), f"{path.name} holds none of the record's test metrics")
     values = table.set_index(user_column)[metrics].astype("float64").sort_index()
     values.index.name = "user_id"
-    finite = np.isfinite(values.to_numpy())
-    _require(bool(finite.all()), f"{path.name}: per-user metrics must be finite numbers")
     for name in metrics:
-        mean, stated = float(values[name].mean()), record["metrics"]["test"][name]
-        _require(abs(mean - stated) <= SUMMARY_TOLERANCE, f"{path.name}: mean {name} {mean!r} disagrees with the record's {stated!r}")
+        column = values[name].to_numpy()
+        if metric_rules(record["protocol"], name).per_user_mean:
+            _require(bool(np.isfinite(column).all()), f"{path.name}: per-user {name} must be finite numbers")
+            mean, stated = float(column.mean()), record["metrics"]["test"][name]
+            _require(abs(mean - stated) <= SUMMARY_TOLERANCE, f"{path.name}: mean {name} {mean!r} disagrees with the record's {stated!r}")
+        else:  # NaN: the user has no value (an AUC needs a click and a non-click); never infinite
+            _require(not np.isinf(column).any() and bool(np.isfinite(column).any()), f"{path.name}: per-user {name} must be finite numbers or NaN")
     return values
 
 

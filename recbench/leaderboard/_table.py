@@ -11,6 +11,7 @@ import pandas as pd
 
 from recbench.errors import RecbenchError
 from recbench.leaderboard._keys import BenchmarkKey, RowKey, canonical_json
+from recbench.leaderboard._metrics import metric_rules
 from recbench.leaderboard._pareto import pareto_front
 from recbench.leaderboard._runs import Run
 from recbench.leaderboard._statistics import TESTS, SeedSummary, holm, paired_p_value, seed_summary
@@ -107,9 +108,9 @@ def _reference_budget(budgets: list[dict | None]) -> dict | None:
 
 
 def _per_user_mean(row: Row, metric: str) -> pd.Series:
-    """Each user's value averaged over the row's seeds (users every seed evaluated)."""
+    """Each user's value averaged over the row's seeds (users every seed evaluated and gave a value)."""
     columns = pd.concat([run.per_user[metric] for run in row.runs], axis=1, join="inner")
-    return columns.mean(axis=1)
+    return columns.dropna().mean(axis=1)
 
 
 def _make_row(key: RowKey, runs: list[Run], metrics: list[str], reference: dict | None) -> Row:
@@ -170,13 +171,14 @@ def build_table(key: BenchmarkKey, runs: list[Run], primary_metric: str | None =
         groups.setdefault(RowKey.of(run.record), []).append(run)
     reference = _reference_budget([row_key.budget for row_key in groups])
     rows = [_make_row(row_key, groups[row_key], all_metrics, reference) for row_key in sorted(groups)]
-    rows.sort(key=lambda row: (-row.metrics[primary].mean, row.key.model, row.key.row_id))
+    rules = metric_rules(first["protocol"], primary)
+    rows.sort(key=lambda row: (-rules.oriented(row.metrics[primary].mean), row.key.model, row.key.row_id))
     _compare_with_best(rows, primary, test, alpha)
-    front = pareto_front([row.metrics[primary].mean for row in rows], [row.train_seconds for row in rows])
+    front = pareto_front([rules.oriented(row.metrics[primary].mean) for row in rows], [row.train_seconds for row in rows])
     for row, on_front in zip(rows, front):
         row.pareto = on_front
     dataset = {name: first["dataset"][name] for name in ("name", "fingerprint", "raw_sha256", "options", "counts") if name in first["dataset"]}
-    protocol = {name: first["protocol"][name] for name in ("id", "version", "mode", "description", "valid_metric", "tie_break", "config") if name in first["protocol"]}
+    protocol = {name: first["protocol"][name] for name in ("id", "version", "mode", "task", "lower_is_better", "description", "valid_metric", "tie_break", "config") if name in first["protocol"]}
     return Table(
         key=key,
         primary_metric=primary,

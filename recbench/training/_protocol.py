@@ -115,6 +115,12 @@ def metric_sources(protocol: DictConfig) -> dict[str, str]:
     return sources
 
 
+def lower_is_better(protocol: DictConfig) -> list[str]:
+    """The protocol's metrics that are better when lower (errors, losses), for the record."""
+    registry = get_registry()
+    return [name for name in protocol.metrics if not registry.metric(name).higher_is_better]
+
+
 def describe(protocol: DictConfig) -> str:
     """One plain line saying what the numbers are ranked against (or, for ratings, what is predicted)."""
     task = protocol_task(protocol)

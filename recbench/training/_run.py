@@ -26,7 +26,7 @@ from recbench.records import SCHEMA_VERSION, environment, new_run_id, write_reco
 from recbench.training._datamodule import interaction_matrix, training_matrix
 from recbench.training._loggers import finish_logging, make_logger
 from recbench.training._memory import peak_memory_mb, start_peak_memory
-from recbench.training._protocol import check_protocol, describe, metric_sources, protocol_split
+from recbench.training._protocol import check_protocol, describe, lower_is_better, metric_sources, protocol_split, protocol_task
 from recbench.training._tasks import TASKS
 
 # Advice for generic dataloaders does not apply to pre-built tensor batches; the sparse
@@ -276,6 +276,8 @@ def run(cfg: DictConfig, command: str, work_dir: str | Path, callbacks: Sequence
             "id": protocol.id,
             "version": protocol.version,
             "mode": protocol.mode,
+            "task": protocol_task(protocol),
+            "lower_is_better": lower_is_better(protocol),
             "fingerprint": _fingerprint(protocol_config),
             "split_fingerprint": split.fingerprint,
             "description": describe(protocol),

@@ -80,6 +80,9 @@ def test_corrupt_json_is_rejected_by_name_and_left_untouched(tmp_path):
         ({"model__name": "<script>"}, "'model.name' = '<script>' is not a plain name"),
         ({"run_id": "other-id"}, "does not match the file name"),
         ({"tuning": "lots"}, "'tuning' must be an object"),
+        ({"protocol__task": "regression"}, "'protocol.task' must be one of ranking, rating, ctr"),
+        ({"protocol__lower_is_better": "ndcg"}, "'protocol.lower_is_better' must be a list of metric names"),
+        ({"protocol__task": "rating", "metrics__test__ndcg@10": -0.5}, "must be a non-negative finite number"),
     ],
 )
 def test_hostile_or_malformed_records_are_rejected_naming_the_field(tmp_path, change, message):

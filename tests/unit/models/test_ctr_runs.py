@@ -111,3 +111,19 @@ def test_a_dataset_without_side_features_is_one_clear_error(data_env, tmp_path):
     cfg = config("model=fm", "protocol=ctr-811", "dataset=ml-1m", f"results_dir={tmp_path}")
     with pytest.raises(RecbenchError, match=r"dataset 'ml-1m' has no user or item side features.*users.dat and movies.dat"):
         run(cfg, "recbench train", tmp_path)
+
+
+def test_ctr_runs_make_a_leaderboard_whose_paired_test_skips_users_without_an_auc(data_env, tmp_path):
+    from recbench.leaderboard import build_leaderboards
+
+    results = tmp_path / "results"
+    for model in ("lr", "fm"):
+        run(config("protocol=ctr-811", f"model={model}", "trainer.max_epochs=2", f"results_dir={results}"), "recbench train", tmp_path)
+    per_user = pd.read_parquet(next((results / "runs").glob("*.users.parquet")))
+    assert per_user["auc"].isna().any()  # users who only clicked, or never did, have no AUC
+    built = build_leaderboards([results], tmp_path / "boards", strict=True)
+    assert built.rejected == []
+    table = json.loads(next((tmp_path / "boards").glob("ctr-811/ml-100k/v1/table.json")).read_text())
+    means = [row["metrics"]["auc"]["mean"] for row in table["rows"]]
+    assert table["statistics"]["primary_metric"] == "auc" and means == sorted(means, reverse=True)
+    assert 0 < table["rows"][1]["users_compared"] < per_user["auc"].size

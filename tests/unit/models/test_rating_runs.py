@@ -115,3 +115,19 @@ def test_five_fold_sweep_from_the_command_line(folds_dir, tmp_path):
     records = [json.loads(p.read_text()) for p in (tmp_path / "r" / "runs").glob("*.json")]
     assert sorted(r["protocol"]["config"]["split"]["name"] for r in records) == ["u1", "u2", "u3", "u4", "u5"]
     assert all("protocol.split.name=" in r["command"] for r in records)
+
+
+def test_rating_runs_make_a_leaderboard_ranked_by_lowest_rmse(data_env, tmp_path):
+    from recbench.leaderboard import build_leaderboards
+
+    results = tmp_path / "results"
+    for model, epochs in (("bias", 3), ("biasedmf", 3)):
+        run(config("protocol=ratio-91-rating", f"model={model}", f"trainer.max_epochs={epochs}", f"results_dir={results}"), "recbench train", tmp_path)
+    built = build_leaderboards([results], tmp_path / "boards", strict=True)
+    assert built.rejected == []
+    table = json.loads(next((tmp_path / "boards").glob("ratio-91-rating/ml-100k/v1/table.json")).read_text())
+    means = [row["metrics"]["rmse"]["mean"] for row in table["rows"]]
+    assert table["statistics"]["primary_metric"] == "rmse" and len(means) == 2 and means == sorted(means)
+    assert table["rows"][1]["verdict"] in ("worse", "tied") and table["rows"][1]["p_value"] is not None
+    markdown = next((tmp_path / "boards").glob("ratio-91-rating/ml-100k/v1/table.md")).read_text()
+    assert "ranked by the test rmse (lower is better)" in markdown and "not a mean over users" in markdown
