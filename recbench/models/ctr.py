@@ -63,6 +63,21 @@ class FieldEmbedding(nn.Module):
         return torch.stack(columns, dim=-2)
 
 
+class FirstOrder(nn.Module):
+    """b + Σ_f w_f[x_f]: a global bias and one weight per field value, the linear part of LR, FM and Wide & Deep.
+
+    ``forward(features)`` gives the logit [*S]; a multi-hot field adds the mean weight of its values.
+    """
+
+    def __init__(self, fields: Sequence[Field]):
+        super().__init__()
+        self.weights = FieldEmbedding(fields, 1, init_std=0.0)
+        self.bias = nn.Parameter(torch.zeros(()))
+
+    def forward(self, features: dict[str, Tensor]) -> Tensor:
+        return self.bias + self.weights(features).sum((-2, -1))
+
+
 def perceptron(sizes: Sequence[int], dropout: float = 0.0, activation: type[nn.Module] = nn.ReLU) -> nn.Sequential:
     """Linear layers of widths ``sizes`` (input first), each but the last followed by ``activation`` and dropout."""
     layers: list[nn.Module] = []

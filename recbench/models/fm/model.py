@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Sequence
 
-import torch
-from torch import Tensor, nn
+from torch import Tensor
 
-from recbench.models.ctr import CTRModel, Field, FieldEmbedding, pairwise_interactions
+from recbench.models.ctr import CTRModel, Field, FieldEmbedding, FirstOrder, pairwise_interactions
 
 
 class FactorizationMachine(CTRModel):
@@ -30,10 +29,9 @@ class FactorizationMachine(CTRModel):
     ):
         super().__init__(n_users, n_items, fields)
         self.save_hyperparameters()
-        self.weights = FieldEmbedding(self.feature_fields, 1, init_std=0.0)
-        self.bias = nn.Parameter(torch.zeros(()))
+        self.linear = FirstOrder(self.feature_fields)
         self.embedding = FieldEmbedding(self.feature_fields, embedding_dim, init_std=init_std)
 
     def logits(self, batch: dict) -> Tensor:
         features = batch["features"]
-        return self.bias + self.weights(features).sum((-2, -1)) + pairwise_interactions(self.embedding(features))
+        return self.linear(features) + pairwise_interactions(self.embedding(features))

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Sequence
 
-import torch
-from torch import Tensor, nn
+from torch import Tensor
 
-from recbench.models.ctr import CTRModel, Field, FieldEmbedding
+from recbench.models.ctr import CTRModel, Field, FirstOrder
 
 
 class LogisticRegression(CTRModel):
@@ -20,8 +19,7 @@ class LogisticRegression(CTRModel):
     def __init__(self, n_users: int, n_items: int, fields: Sequence[dict | Field], lr: float = 0.01, weight_decay: float = 0.0, batch_size: int = 1024):
         super().__init__(n_users, n_items, fields)
         self.save_hyperparameters()
-        self.weights = FieldEmbedding(self.feature_fields, 1, init_std=0.0)
-        self.bias = nn.Parameter(torch.zeros(()))
+        self.linear = FirstOrder(self.feature_fields)
 
     def logits(self, batch: dict) -> Tensor:
-        return self.bias + self.weights(batch["features"]).sum((-2, -1))
+        return self.linear(batch["features"])

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Sequence
 
-import torch
-from torch import Tensor, nn
+from torch import Tensor
 
-from recbench.models.ctr import CTRModel, Field, FieldEmbedding, perceptron
+from recbench.models.ctr import CTRModel, Field, FieldEmbedding, FirstOrder, perceptron
 
 
 class WideDeep(CTRModel):
@@ -33,16 +32,14 @@ class WideDeep(CTRModel):
     ):
         super().__init__(n_users, n_items, fields)
         self.save_hyperparameters()
-        self.weights = FieldEmbedding(self.feature_fields, 1, init_std=0.0)
-        self.bias = nn.Parameter(torch.zeros(()))
+        self.linear = FirstOrder(self.feature_fields)
         self.embedding = FieldEmbedding(self.feature_fields, embedding_dim, init_std=init_std)
         self.deep = perceptron([len(self.feature_fields) * embedding_dim, *hidden_sizes, 1], dropout)
 
     def logits(self, batch: dict) -> Tensor:
         features = batch["features"]
         vectors = self.embedding(features)
-        wide = self.bias + self.weights(features).sum((-2, -1))
-        return wide + self.interactions(vectors) + self.deep(vectors.flatten(1)).squeeze(-1)
+        return self.linear(features) + self.interactions(vectors) + self.deep(vectors.flatten(1)).squeeze(-1)
 
     def interactions(self, vectors: Tensor) -> Tensor | float:
         """Explicit feature interactions: none here, the deep part learns them (DeepFM adds FM's)."""
