@@ -179,6 +179,7 @@ class TuneConfig:
     max_retries: int = 2  # (int) times a crashed trial is run again with the same hyperparameters
     max_failures: Optional[int] = None  # (int) failed trials after which the search stops; null = n_trials
     plots: bool = True  # (bool) write Optuna's history and parameter-importance plots beside the study
+    start_from_defaults: bool = True  # (bool) the first trial tries the model's configured values, so tuning never ends below them on validation
 
 
 @dataclass

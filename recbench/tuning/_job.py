@@ -25,7 +25,7 @@ SPEED_ONLY_TRAINER_KEYS = ("accelerator", "devices", "strategy", "num_threads", 
 # Top-level keys that say where things are, or where progress is logged, not what is computed.
 # `compress` acts after training: trials are judged on the float model, only final runs compress.
 OUTSIDE_OBJECTIVE_KEYS = ("results_dir", "data_dir", "cache_dir", "download", "logger", "compress")
-BUDGET_KEYS = ("n_trials", "timeout", "sampler", "sampler_seed", "pruner", "warmup_epochs")
+BUDGET_KEYS = ("n_trials", "timeout", "sampler", "sampler_seed", "pruner", "warmup_epochs", "start_from_defaults")
 
 
 def fingerprint(content: Any) -> str:

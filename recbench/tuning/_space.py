@@ -67,6 +67,16 @@ class Dimension:
             return trial.suggest_int(self.name, self.low, self.high, step=self.step or 1, log=self.log)
         return trial.suggest_float(self.name, self.low, self.high, step=self.step, log=self.log)
 
+    def contains(self, value: Any) -> bool:
+        """Whether a trial of this dimension could sample ``value``."""
+        if self.type == "categorical":
+            return any(value == choice and type(value) is type(choice) for choice in self.choices)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not self.low <= value <= self.high:
+            return False
+        if self.type == "int" and value != int(value):
+            return False
+        return self.step is None or math.isclose((value - self.low) / self.step, round((value - self.low) / self.step), abs_tol=1e-9)
+
     def grid_values(self) -> list:
         if self.type == "categorical":
             return list(self.choices)
@@ -93,6 +103,10 @@ class SearchSpace:
 
     def suggest(self, trial: optuna.Trial) -> dict[str, Any]:
         return {d.name: d.suggest(trial) for d in self.dimensions}
+
+    def inside(self, values: Mapping[str, Any]) -> dict[str, Any]:
+        """The entries of ``values`` (a model config) that a trial could sample, by dimension."""
+        return {d.name: values[d.name] for d in self.dimensions if d.name in values and d.contains(values[d.name])}
 
     def grid(self) -> dict[str, list]:
         return {d.name: d.grid_values() for d in self.dimensions}

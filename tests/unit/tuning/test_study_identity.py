@@ -85,3 +85,23 @@ def test_a_named_study_refuses_another_objective_and_names_what_differs(job_for)
     open_study(job_for("tune.study_name=shared", "tune.n_trials=50"))  # a larger budget extends it
     with pytest.raises(RecbenchError, match=r"optimises another objective \(it differs in search.lr.high, trainer.max_epochs\)"):
         open_study(job_for("tune.study_name=shared", "search.lr.high=0.05", "trainer.max_epochs=3"))
+
+
+def test_a_new_study_first_tries_the_models_defaults_once(job_for):
+    import optuna
+
+    from recbench.tuning._study import open_study
+
+    waiting = (optuna.trial.TrialState.WAITING,)
+    study = open_study(job_for())
+    open_study(job_for())  # resuming queues nothing more
+    [first] = study.get_trials(states=waiting)
+    assert first.system_attrs["fixed_params"] == {"embedding_dim": 64, "lr": 0.001, "weight_decay": 1e-5}
+    # A default outside the space is sampled instead; with the setting off nothing is queued.
+    outside = open_study(job_for("search.lr.low=0.005", "tune.study_name=narrow"))
+    assert [t.system_attrs["fixed_params"] for t in outside.get_trials(states=waiting)] == [{"embedding_dim": 64, "weight_decay": 1e-5}]
+    assert open_study(job_for("tune.start_from_defaults=false")).get_trials(states=waiting) == []
+
+
+def test_starting_from_the_defaults_is_part_of_the_budget(job_for):
+    assert job_for("tune.start_from_defaults=false").study_name != job_for().study_name
