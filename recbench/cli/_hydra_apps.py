@@ -14,7 +14,7 @@ import hydra
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig, read_write
 
-from recbench.cli._errors import user_errors
+from recbench.cli._errors import check_protocol_section_overrides, user_errors
 from recbench.cli._table import results_table
 
 CONFIG_MODULE = "pkg://recbench.conf"
@@ -136,6 +136,8 @@ def launch(command: str, argv: list[str]) -> None:
     # Lightning's DDP launcher re-runs sys.argv in each worker process; the variable tells
     # that re-run (whose arguments are Hydra overrides only) which app it is.
     os.environ[RELAUNCH_VARIABLE] = command
+    with user_errors():
+        check_protocol_section_overrides(argv, command)
     sys.argv = [sys.argv[0], *argv]
     {"train": train, "benchmark": benchmark}[command]()
 

@@ -10,7 +10,7 @@ import hydra
 from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 
-from recbench.cli._errors import user_errors
+from recbench.cli._errors import check_protocol_section_overrides, user_errors
 from recbench.cli._hydra_apps import CONFIG_MODULE, reproduce_command
 
 
@@ -49,5 +49,7 @@ def tune_command(argv: list[str]) -> None:
     registry = get_registry()
     registry.register_with_hydra()
     register_search_spaces(registry)
+    with user_errors():
+        check_protocol_section_overrides(argv, "tune")
     sys.argv = [sys.argv[0], *argv]
     tune_app()

@@ -127,3 +127,13 @@ def test_ctr_runs_make_a_leaderboard_whose_paired_test_skips_users_without_an_au
     means = [row["metrics"]["auc"]["mean"] for row in table["rows"]]
     assert table["statistics"]["primary_metric"] == "auc" and means == sorted(means, reverse=True)
     assert 0 < table["rows"][1]["users_compared"] < per_user["auc"].size
+
+
+@pytest.mark.parametrize("override", ["protocol.ctr.rating_3=negative", "+protocol.ctr={rating_3: negative}"])
+def test_a_ctr_override_on_a_ranking_protocol_is_one_clear_error(override, tmp_path):
+    done = subprocess.run(
+        [sys.executable, "-m", "recbench.cli", "train", override, "data_dir=/nonexistent", "download=false"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=300,
+    )
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "protocol 'ratio-811-full' has no ctr section" in done.stderr and "protocol=ctr-811" in done.stderr
