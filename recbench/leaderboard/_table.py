@@ -92,9 +92,13 @@ def _metric_order(protocol: dict, metrics: set[str]) -> list[str]:
     return ordered + sorted(metrics - set(ordered))
 
 
+def _cutoff(metric: str) -> str | None:
+    """``10`` for ``ndcg@10``; None for a metric without a cutoff (``rmse``, ``auc``)."""
+    return metric.rpartition("@")[2] if "@" in metric else None
+
+
 def _shown_metrics(all_metrics: list[str], primary: str) -> list[str]:
-    cutoff = primary.rpartition("@")[2]
-    same_cutoff = [m for m in all_metrics if m.rpartition("@")[2] == cutoff and m != primary]
+    same_cutoff = [m for m in all_metrics if _cutoff(m) == _cutoff(primary) and m != primary]
     return [primary, *same_cutoff]
 
 
