@@ -103,7 +103,7 @@ def changelog(protocol_id: str, dataset: str, versions: dict[int, dict]) -> str:
         else:
             lines.append(
                 f"- First version: dataset {dataset} (fingerprint {_short(key.get('dataset_fingerprint'))}), protocol "
-                f"{protocol_id} version {key.get('protocol_version')} ({key.get('protocol_mode')} ranking), "
+                f"{protocol_id} version {key.get('protocol_version')} (mode {key.get('protocol_mode')}), "
                 f"metrics version {key.get('metrics_version')}."
             )
         lines.append("")
