@@ -65,7 +65,7 @@ def bump_reasons(previous: dict, current: dict) -> list[str]:
     if previous.get("dataset_fingerprint") != current.get("dataset_fingerprint"):
         reasons.append(
             f"The dataset changed (fingerprint {_short(previous.get('dataset_fingerprint'))} -> "
-            f"{_short(current.get('dataset_fingerprint'))}): different raw files or preprocessing."
+            f"{_short(current.get('dataset_fingerprint'))}): different raw files or preprocessing, or a new definition of the fingerprint itself."
         )
     if previous.get("protocol_version") != current.get("protocol_version"):
         reasons.append(f"Protocol version {previous.get('protocol_version')} -> {current.get('protocol_version')}.")

@@ -87,3 +87,15 @@ def test_ml_1m_loads_within_the_time_bars(real_data_dir, tmp_path):
     load("ml-1m", real_data_dir, tmp_path)
     hit = time.perf_counter() - started
     assert raw < 3.0 and hit < 1.0, (raw, hit)
+
+
+@pytest.mark.parametrize(("name", "table"), [("ml-100k", "ratio-811-full/ml-100k"), ("ml-1m", "ctr-811/ml-1m")])
+def test_default_fingerprints_match_the_latest_published_tables(name, table, real_data_dir, tmp_path):
+    """A change to how fingerprints are computed would silently start new table versions; it must be deliberate."""
+    import json
+    from pathlib import Path
+
+    folder = Path(__file__).parents[2] / "leaderboards" / table
+    latest = max(folder.glob("v*/manifest.json"), key=lambda path: int(path.parent.name[1:]))
+    published = json.loads(latest.read_text())["benchmark"]["dataset_fingerprint"]
+    assert load(name, real_data_dir, tmp_path).fingerprint == published
