@@ -133,7 +133,7 @@ def _broken_spec(kind: str) -> ModelSpec:
             for callback in self.trainer.callbacks:
                 if hasattr(callback, "evaluator"):
                     with torch.no_grad():
-                        self.bias += float(callback.evaluator.impressions["valid"][1].mean())
+                        self.linear.bias += float(callback.evaluator.impressions["valid"][1].mean())
 
     model_class = {"logits": Logits, "peeking": Peeking}[kind]
     return ModelSpec(kind, model_class, LogisticRegressionConfig, ModelTags(task="ctr", input_kind="impressions"))
