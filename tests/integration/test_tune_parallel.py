@@ -102,7 +102,8 @@ def assert_exact_budget(study: optuna.Study, n_trials: int) -> None:
 @pytest.mark.parametrize("kind", ["journal", "sqlite"])
 def test_two_workers_share_one_study(cli_env, tmp_path, kind):
     results, storage, name = tmp_path / "r", storage_for(kind, tmp_path), f"shared-{uuid.uuid4().hex[:8]}"
-    done = run_tune([*TRIAL, "trainer.max_epochs=2", "tune.n_trials=6", "tune.n_workers=2", *study_args(storage, name, results)], cli_env, tmp_path)
+    # 4 epochs a trial: long enough that the second worker, which starts a few seconds later on a busy machine, gets trials too
+    done = run_tune([*TRIAL, "trainer.max_epochs=4", "tune.n_trials=6", "tune.n_workers=2", *study_args(storage, name, results)], cli_env, tmp_path)
     assert done.returncode == 0, done.stderr[-3000:]
     study = load(storage, name, results)
     assert_exact_budget(study, 6)
