@@ -150,11 +150,11 @@ def fit(
             num_negatives=values.get("num_negatives", 1),
             seed=seed,
         )
-        best = BestValidationWeights("valid/ndcg@10")
-        trainer = kit_trainer(max_epochs, RankingEvaluation(RankingEvaluator(split, ["ndcg"], [10])), processes, [best] if keep_best else [])
+        best = [BestValidationWeights("valid/ndcg@10")] if keep_best else []
+        trainer = kit_trainer(max_epochs, RankingEvaluation(RankingEvaluator(split, ["ndcg"], [10])), processes, best)
         trainer.fit(model, datamodule=datamodule)
-        if keep_best:
-            best.restore(model)
+        for callback in best:
+            callback.restore(model)
     model.eval()
     return model
 
