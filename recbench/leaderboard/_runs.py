@@ -30,6 +30,9 @@ HEX = re.compile(r"[0-9a-f]{8,128}")
 MAX_RECORD_BYTES = 1 << 20
 MAX_PER_USER_BYTES = 1 << 30
 COSTS = ("train_seconds", "eval_seconds", "peak_memory_mb", "parameters")
+# Trainer settings that bound or select training (older records carry max_epochs only). They
+# change results, so the runs of one table row must share them.
+TRAINING_LIMITS = ("max_epochs", "patience", "check_val_every_n_epoch")
 # Per-user means are recomputed from the Parquet file and must match the record's numbers.
 SUMMARY_TOLERANCE = 1e-9
 
@@ -126,6 +129,11 @@ def check_leaderboard_fields(record: dict) -> None:
     _require(record["command"].startswith("recbench ") and "\n" not in record["command"], "'command' must be one `recbench ...` line")
     tuning = record.get("tuning")
     _require(tuning is None or isinstance(tuning, dict), "'tuning' must be an object when present")
+    training = record.get("training", {})
+    _require(isinstance(training, dict), "'training' must be an object when present")
+    for key in ("epochs", *TRAINING_LIMITS):
+        value = training.get(key, 0)
+        _require(isinstance(value, int) and not isinstance(value, bool) and value >= 0, f"'training.{key}' must be a non-negative integer, got {value!r}")
     device = record["environment"].get("device", "unknown")
     _require(isinstance(device, str) and "\n" not in device, "'environment.device' must be one line of text")
 

@@ -13,7 +13,7 @@ from recbench.errors import RecbenchError
 from recbench.leaderboard._keys import BenchmarkKey, RowKey, canonical_json
 from recbench.leaderboard._metrics import metric_rules
 from recbench.leaderboard._pareto import pareto_front
-from recbench.leaderboard._runs import Run
+from recbench.leaderboard._runs import TRAINING_LIMITS, Run
 from recbench.leaderboard._statistics import TESTS, SeedSummary, holm, paired_p_value, seed_summary
 
 BEST, TIED, WORSE = "best", "tied", "worse"
@@ -117,7 +117,30 @@ def _per_user_mean(row: Row, metric: str) -> pd.Series:
     return columns.dropna().mean(axis=1)
 
 
+def _check_training_limits(key: RowKey, runs: list[Run]) -> None:
+    """Refuse to average one configuration trained two ways (say 10 and 100 epochs at most) into one row.
+
+    Models that do not train (closed form, counting) are exempt: their limits are unused.
+    A limit a record does not carry is not compared.
+    """
+    trained = [run for run in runs if run.record.get("training", {}).get("epochs", 0)]
+    for name in TRAINING_LIMITS:
+        first: dict = {}
+        for run in trained:
+            value = run.record.get("training", {}).get(name)
+            if value is not None:
+                first.setdefault(value, run)
+        if len(first) > 1:
+            (a, run_a), (b, run_b) = list(first.items())[:2]
+            raise RecbenchError(
+                f"{run_a.path} and {run_b.path} hold the same configuration of {key.label}, trained with "
+                f"{name} {a} and {b}: a table row averages runs of one setup only. "
+                "Keep runs with different training limits in separate results folders and build their tables apart."
+            )
+
+
 def _make_row(key: RowKey, runs: list[Run], metrics: list[str], reference: dict | None) -> Row:
+    _check_training_limits(key, runs)
     kept, superseded = _latest_per_seed(runs)
     costs = [run.record["costs"] for run in kept]
     budget = key.budget

@@ -293,6 +293,8 @@ def run(cfg: DictConfig, command: str, work_dir: str | Path, callbacks: Sequence
         "training": {
             "epochs": trainer.current_epoch if trains else 0,
             "max_epochs": cfg.trainer.max_epochs,
+            "patience": cfg.trainer.patience,
+            "check_val_every_n_epoch": cfg.trainer.check_val_every_n_epoch,
             "best_valid": float(checkpoint.best_model_score) if best else None,
         },
         "costs": {},

@@ -33,12 +33,13 @@ def make_record(
     created: str = "2024-01-01T00:00:00+00:00",
     train_seconds: float = 1.0,
     run_id: str | None = None,
+    training: dict | None = None,
 ) -> dict:
     """A valid record whose test means are the means of ``per_user`` (metric -> one value per user)."""
     hyperparameters = hyperparameters or {}
     record = {
         "schema_version": SCHEMA_VERSION,
-        "run_id": run_id or f"run-{model}-{_hex(repr((hyperparameters, dataset, dataset_fingerprint, mode, tuning)))[:6]}-{protocol_id}-v{protocol_version}-m{metrics_version}-s{seed}-{created[:10]}",
+        "run_id": run_id or f"run-{model}-{_hex(repr((hyperparameters, dataset, dataset_fingerprint, mode, tuning, training)))[:6]}-{protocol_id}-v{protocol_version}-m{metrics_version}-s{seed}-{created[:10]}",
         "created": created,
         "model": {"name": model, "class": f"x.{model}", "distribution": "recbench", "version": "0.1.0", "input_kind": "none"},
         "hyperparameters": hyperparameters,
@@ -66,6 +67,8 @@ def make_record(
     }
     if tuning is not None:
         record["tuning"] = tuning
+    if training is not None:
+        record["training"] = training
     return record
 
 
