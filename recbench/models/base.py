@@ -77,20 +77,11 @@ class RecommenderModel(pl.LightningModule):
             raise RuntimeError("fit_matrix(train) must be called before scoring from history")
         return rows_dense(self.train_matrix, users).to(self.device)
 
-    # Two per-step costs of Lightning's loop that recbench's small, fast steps feel (a BPR step
-    # on ML-100K is about 2.5 ms): see benchmarks/README.md for what they cost.
-
-    def transfer_batch_to_device(self, batch, device: torch.device, dataloader_idx: int):
-        # recbench's data modules build batches on the CPU, so on the CPU there is nothing to
-        # move; Lightning's generic walk over the batch would still visit every tensor.
-        if device.type == "cpu":
-            return batch
-        return super().transfer_batch_to_device(batch, device, dataloader_idx)
-
     def __setattr__(self, name: str, value) -> None:
-        # Lightning records the running hook in `_current_fx_name` around every hook call
-        # (about 40 times a step). It is always a str or None, so nn.Module's checks for
-        # parameters, buffers and submodules can be skipped.
+        # Lightning records the running hook in `_current_fx_name` around every hook call,
+        # about 40 times a step: a cost recbench's short steps feel (a BPR step on ML-100K is
+        # about 2.5 ms; see benchmarks/README.md). The value is always a str or None, so
+        # nn.Module's checks for parameters, buffers and submodules can be skipped.
         if name == "_current_fx_name":
             object.__setattr__(self, name, value)
         else:

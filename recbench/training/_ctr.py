@@ -24,7 +24,6 @@ from typing import Any, Iterator
 
 import numpy as np
 import pandas as pd
-import pytorch_lightning as pl
 import torch
 from omegaconf import DictConfig
 from torch import Tensor
@@ -34,7 +33,7 @@ from recbench.errors import RecbenchError
 from recbench.evaluation import CTREvaluation, CTREvaluator
 from recbench.plugins import ModelSpec, get_registry
 from recbench.splitting import Split
-from recbench.training._datamodule import _Batches, shard
+from recbench.training._datamodule import CPUBatchesDataModule, _Batches, shard
 
 # Bump when the labelling or the encoding below changes meaning: it enters the split fingerprint.
 FEATURE_ENCODING_VERSION = 1
@@ -230,7 +229,7 @@ class _Histories:
         return torch.where(real, items, self.padding_item), lengths
 
 
-class CTRDataModule(pl.LightningDataModule):
+class CTRDataModule(CPUBatchesDataModule):
     """Batches of impressions with their field indices; held-out impressions without their labels.
 
     ``"impressions"``: every training impression once per epoch, in a fresh seeded order,

@@ -39,6 +39,17 @@ class _Batches:
         return self.make_epoch()
 
 
+class CPUBatchesDataModule(pl.LightningDataModule):
+    """Base of recbench's data modules, whose batches are tensors built on the CPU."""
+
+    def transfer_batch_to_device(self, batch, device: torch.device, dataloader_idx: int):
+        # On the CPU there is nothing to move, yet Lightning's generic walk over the batch
+        # would visit every tensor of every step: about 0.2 ms of a 2.5 ms BPR step on ML-100K.
+        if device.type == "cpu":
+            return batch
+        return super().transfer_batch_to_device(batch, device, dataloader_idx)
+
+
 def shard(trainer) -> tuple[int, int]:
     """(rank, number of processes) of the trainer running this module; (0, 1) outside one."""
     if trainer is None:
@@ -46,7 +57,7 @@ def shard(trainer) -> tuple[int, int]:
     return trainer.global_rank, trainer.world_size
 
 
-class InteractionDataModule(pl.LightningDataModule):
+class InteractionDataModule(CPUBatchesDataModule):
     """Batches in the form the model's spec declares, built from the training split only.
 
     Validation and test loaders yield chunks of user ids; the evaluator, not the model,

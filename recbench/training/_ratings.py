@@ -6,7 +6,6 @@ from typing import Any, Iterator
 
 import numpy as np
 import pandas as pd
-import pytorch_lightning as pl
 import torch
 from omegaconf import DictConfig
 from torch import Tensor
@@ -16,7 +15,7 @@ from recbench.evaluation import RatingEvaluation, RatingEvaluator
 from recbench.plugins import ModelSpec, get_registry
 from recbench.sparse import rows_dense
 from recbench.splitting import Split
-from recbench.training._datamodule import _Batches, shard
+from recbench.training._datamodule import CPUBatchesDataModule, _Batches, shard
 
 # Held-out pairs per evaluation batch: a prediction is one number per pair, so this is cheap.
 EVAL_BATCH_RATINGS = 65536
@@ -39,7 +38,7 @@ def _pattern(matrix: Tensor) -> Tensor:
     return torch.sparse_csr_tensor(matrix.crow_indices(), matrix.col_indices(), torch.ones_like(matrix.values()), matrix.shape)
 
 
-class RatingDataModule(pl.LightningDataModule):
+class RatingDataModule(CPUBatchesDataModule):
     """Batches of training ratings in the form the model's spec declares; held-out pairs without ratings.
 
     ``"ratings"``: every training rating once per epoch, in a fresh seeded order.

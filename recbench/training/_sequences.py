@@ -12,7 +12,6 @@ from typing import Any, Iterator, Sequence
 
 import numpy as np
 import pandas as pd
-import pytorch_lightning as pl
 import torch
 from omegaconf import DictConfig
 from torch import Tensor
@@ -22,7 +21,7 @@ from recbench.evaluation import RankingEvaluation, RankingEvaluator
 from recbench.plugins import ModelSpec, get_registry
 from recbench.sampling import PositiveSet, uniform_negatives
 from recbench.splitting import Split
-from recbench.training._datamodule import _Batches, shard
+from recbench.training._datamodule import CPUBatchesDataModule, _Batches, shard
 
 DEFAULT_MAX_LENGTH = 50
 DEFAULT_BATCH_SIZE = 128
@@ -69,7 +68,7 @@ class UserSequences:
         return torch.where(real, gathered, torch.full_like(index, self.padding_index)), lengths
 
 
-class SequenceDataModule(pl.LightningDataModule):
+class SequenceDataModule(CPUBatchesDataModule):
     """Training, validation and test batches of the sequential task, from one split.
 
     Training: users with at least two training items, shuffled once per epoch with a seeded
