@@ -123,13 +123,13 @@ def _check_training_limits(key: RowKey, runs: list[Run]) -> None:
     Models that do not train (closed form, counting) are exempt: their limits are unused.
     A limit a record does not carry is not compared.
     """
-    trained = [run for run in runs if run.record.get("training", {}).get("epochs", 0)]
+    trained = [(run, run.record.get("training", {})) for run in runs]
+    trained = [(run, training) for run, training in trained if training.get("epochs", 0)]
     for name in TRAINING_LIMITS:
         first: dict = {}
-        for run in trained:
-            value = run.record.get("training", {}).get(name)
-            if value is not None:
-                first.setdefault(value, run)
+        for run, training in trained:
+            if training.get(name) is not None:
+                first.setdefault(training[name], run)
         if len(first) > 1:
             (a, run_a), (b, run_b) = list(first.items())[:2]
             raise RecbenchError(
