@@ -10,6 +10,8 @@ import importlib
 import os
 import sys
 
+from recbench.cli._startup import defer_scipy_signal
+
 USAGE = """usage: recbench <command> [arguments]
 
 commands:
@@ -50,4 +52,5 @@ def main(argv: list[str] | None = None) -> None:
         print(f"recbench: unknown command '{command}'. Commands: {', '.join(COMMANDS)}", file=sys.stderr)
         sys.exit(2)
     module_name, function = COMMANDS[command]
+    defer_scipy_signal()
     getattr(importlib.import_module(module_name), function)(rest)
