@@ -142,6 +142,23 @@ def test_userknn_similarity_and_scores_match_a_loop(tiny):
     np.testing.assert_allclose(scores, expected[[3, 0, 8]] @ tiny, atol=1e-5)
 
 
+def test_userknn_scores_in_slices_within_its_entry_budget_and_gives_the_same_scores(tiny, monkeypatch):
+    from recbench.models.userknn import model as userknn_module
+
+    model = fitted("userknn", tiny, neighbours=tiny.shape[0] - 1, shrink=1.5)
+    users = torch.tensor([3, 0, 8, 1, 6])
+    with torch.no_grad():
+        whole = model.score_users(users)
+    expanded = []
+    real_row_entries = userknn_module.row_entries
+    monkeypatch.setattr(userknn_module, "ENTRY_BUDGET", 1)  # one user per slice
+    monkeypatch.setattr(userknn_module, "row_entries", lambda *a: expanded.append(len(a[2])) or real_row_entries(*a))
+    with torch.no_grad():
+        sliced = model.score_users(users)
+    assert expanded == [tiny.shape[0] - 1] * len(users)  # one user's k neighbours at a time
+    assert torch.equal(sliced, whole)
+
+
 def test_userknn_keeps_the_most_similar_users(tiny):
     expected = cosine_reference(tiny, shrink=0.0)
     model = fitted("userknn", tiny, neighbours=3, shrink=0.0)
