@@ -89,7 +89,15 @@ def test_ml_1m_loads_within_the_time_bars(real_data_dir, tmp_path):
     assert raw < 3.0 and hit < 1.0, (raw, hit)
 
 
-@pytest.mark.parametrize(("name", "table"), [("ml-100k", "ratio-811-full/ml-100k"), ("ml-1m", "ctr-811/ml-1m")])
+@pytest.mark.parametrize(
+    ("name", "table"),
+    [
+        ("ml-100k", "ratio-811-full/ml-100k"),
+        ("ml-1m", "ctr-811/ml-1m"),
+        ("ncf-ml-1m", "ncf-99neg/ncf-ml-1m"),
+        ("amazon-beauty-s3rec", "loo-time-full/amazon-beauty-s3rec"),
+    ],
+)
 def test_default_fingerprints_match_the_latest_published_tables(name, table, real_data_dir, tmp_path):
     """A change to how fingerprints are computed would silently start new table versions; it must be deliberate."""
     import json
