@@ -123,8 +123,7 @@ def _check_training_limits(key: RowKey, runs: list[Run]) -> None:
     Models that do not train (closed form, counting) are exempt: their limits are unused.
     A limit a record does not carry is not compared.
     """
-    trained = [(run, run.record.get("training", {})) for run in runs]
-    trained = [(run, training) for run, training in trained if training.get("epochs", 0)]
+    trained = [(run, training) for run in runs if (training := run.record.get("training", {})).get("epochs", 0)]
     for name in TRAINING_LIMITS:
         first: dict = {}
         for run, training in trained:
