@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytorch_lightning as pl
 import torch
 import torch.nn.functional as F
-from torch import Tensor
+from torch import Tensor, nn
+from torchmetrics.aggregation import MeanMetric
 
 from recbench.errors import RecbenchError
 from recbench.models.losses import bce_loss, bpr_loss
@@ -62,8 +63,26 @@ class RecommenderModel(pl.LightningModule):
     def score_users(self, users: Tensor) -> Tensor:
         raise NotImplementedError(f"{type(self).__name__} must implement score_users(users) -> [B, n_items]")
 
-    def score_candidates(self, users: Tensor, items: Tensor) -> Tensor:
-        return self.score_users(users).gather(1, items)
+    def log_epoch_mean(self, name: str, value: Tensor | float, weight: int) -> None:
+        """Add a training step's ``value`` to the epoch's ``weight``-weighted mean, logged as ``name`` when the epoch ends.
+
+        What ``self.log(name, value, on_step=False, on_epoch=True, batch_size=weight)`` gives,
+        at a fraction of the cost: that call takes about 0.6 ms a step in Lightning's result
+        collection, a quarter of a short step, where a torchmetrics ``MeanMetric`` update takes
+        about 0.04 ms (benchmarks/README.md). Under DDP the mean covers every process's steps.
+        ``name`` may not contain dots (it keys a ``ModuleDict``).
+        """
+        if "_epoch_means" not in self._modules:
+            self._epoch_means = nn.ModuleDict()
+        if name not in self._epoch_means:
+            self._epoch_means[name] = MeanMetric().to(self.device)
+        self._epoch_means[name].update(value.detach() if isinstance(value, Tensor) else value, weight)
+
+    def on_train_epoch_end(self) -> None:
+        for name, mean in self._modules.get("_epoch_means", {}).items():
+            if mean.update_called:
+                self.log(name, mean.compute())
+                mean.reset()
 
     def validation_step(self, users: Tensor, batch_idx: int) -> Tensor:
         return self.score_users(users)
@@ -184,7 +203,7 @@ class SequentialRecommenderModel(RecommenderModel):
         hidden = self.encode(batch["users"], sequences[:, :-1])
         negatives = batch["negatives"][real] if "negatives" in batch else None
         loss = self.next_item_loss(hidden[real], targets[real], negatives, self.hparams.loss)
-        self.log("train/loss", loss, on_step=False, on_epoch=True, batch_size=int(real.sum()))
+        self.log_epoch_mean("train/loss", loss, int(real.sum()))
         return loss
 
     def validation_step(self, batch: dict[str, Tensor], batch_idx: int) -> Tensor:

@@ -139,7 +139,7 @@ class CTRModel(RecommenderModel):
 
     def training_step(self, batch: dict, batch_idx: int) -> Tensor:
         loss = F.binary_cross_entropy_with_logits(self.logits(batch), batch["labels"].float())
-        self.log("train/loss", loss, on_step=False, on_epoch=True, batch_size=len(batch["labels"]))
+        self.log_epoch_mean("train/loss", loss, len(batch["labels"]))
         return loss
 
     def validation_step(self, batch: dict, batch_idx: int) -> Tensor:

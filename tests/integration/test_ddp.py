@@ -10,7 +10,8 @@ from tests.integration.cli import recbench, records
 pytestmark = pytest.mark.slow
 
 
-@pytest.mark.parametrize("model", ["bpr", "itemknn"])
+# gmf logs its training loss through log_epoch_mean, whose mean is gathered over the processes.
+@pytest.mark.parametrize("model", ["bpr", "itemknn", "gmf"])
 def test_two_processes_give_the_single_process_numbers_and_one_record(model, cli_env, tmp_path):
     common = [f"model={model}", "trainer.max_epochs=3", "trainer.accelerator=cpu"]
     one = recbench("train", *common, f"results_dir={tmp_path / 'one'}", env=cli_env, cwd=tmp_path)

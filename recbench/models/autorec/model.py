@@ -69,7 +69,7 @@ class AutoRec(RatingModel):
         weights = self.encoder.weight.pow(2).sum() + self.decoder.weight.pow(2).sum()
         # Per row of the matrix, so that summing over every batch of an epoch gives the paper's objective.
         loss = squared_error / len(ratings) + self.hparams.regularisation / 2 * weights / self.observed_rows
-        self.log("train/loss", loss, on_step=False, on_epoch=True, batch_size=len(ratings))
+        self.log_epoch_mean("train/loss", loss, len(ratings))
         return loss
 
     def configure_optimizers(self):

@@ -71,7 +71,7 @@ class BERT4Rec(SequentialRecommenderModel):
         inputs = torch.where(masked, torch.full_like(sequences, self.mask_index), sequences)
         hidden = self.encode(batch["users"], inputs)
         loss = F.cross_entropy(self.item_logits(hidden[masked]), sequences[masked]) if masked.any() else hidden.sum() * 0.0
-        self.log("train/loss", loss, on_step=False, on_epoch=True, batch_size=max(int(masked.sum()), 1))
+        self.log_epoch_mean("train/loss", loss, max(int(masked.sum()), 1))
         return loss
 
     def score_sequences(self, users: Tensor, sequences: Tensor, lengths: Tensor) -> Tensor:

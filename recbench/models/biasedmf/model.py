@@ -59,7 +59,7 @@ class BiasedMF(RatingModel):
         penalty = self.hparams.regularisation * (p.pow(2).sum(-1) + q.pow(2).sum(-1))
         penalty = penalty + self.hparams.bias_regularisation * (b_u.pow(2) + b_i.pow(2))
         loss = (error.pow(2) + penalty).mean()
-        self.log("train/loss", loss, on_step=False, on_epoch=True, batch_size=len(users))
+        self.log_epoch_mean("train/loss", loss, len(users))
         return loss
 
     def configure_optimizers(self):

@@ -68,7 +68,7 @@ class CDAE(RecommenderModel):
             loss = (losses * weights).sum() / weights.sum().clamp(min=1)
         else:
             loss = losses.sum(1).mean()
-        self.log("train/loss", loss, on_step=False, on_epoch=True, batch_size=len(rows))
+        self.log_epoch_mean("train/loss", loss, len(rows))
         return loss
 
     def configure_optimizers(self):

@@ -101,7 +101,7 @@ class DMF(RecommenderModel):
         items = torch.cat([batch["positives"].unsqueeze(1), batch["negatives"]], dim=1)  # [B, 1 + n]
         probabilities = self.probabilities(batch["users"], items)
         loss = probability_bce_loss(probabilities[:, 0], probabilities[:, 1:])
-        self.log("train/loss", loss, on_step=False, on_epoch=True, batch_size=len(items))
+        self.log_epoch_mean("train/loss", loss, len(items))
         return loss
 
     def configure_optimizers(self):

@@ -122,7 +122,7 @@ class LightGCN(RecommenderModel):
             + ego[self.n_users + batch["negatives"]].pow(2).sum() / batch["negatives"].shape[1]
         ) / (2 * len(batch["users"]))
         loss = loss + self.hparams.reg_weight * penalty
-        self.log("train/loss", loss, on_step=False, on_epoch=True, batch_size=len(batch["users"]))
+        self.log_epoch_mean("train/loss", loss, len(batch["users"]))
         return loss
 
     def configure_optimizers(self):

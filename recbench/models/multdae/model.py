@@ -38,5 +38,5 @@ class MultDAE(RowAutoencoder):
         rows = batch["rows"]
         logits, _ = self(rows, noisy=True)
         loss = multinomial_nll(logits, rows)
-        self.log("train/loss", loss, on_step=False, on_epoch=True, batch_size=len(rows))
+        self.log_epoch_mean("train/loss", loss, len(rows))
         return loss

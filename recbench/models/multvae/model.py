@@ -91,6 +91,6 @@ class MultVAE(RowAutoencoder):
         logits, kl = self(rows, noisy=True)
         beta = kl_weight(self.global_step, self.hparams.anneal_cap, self.hparams.total_anneal_steps)
         loss = multinomial_nll(logits, rows) + beta * kl
-        self.log("train/loss", loss, on_step=False, on_epoch=True, batch_size=len(rows))
-        self.log("train/kl_weight", beta, on_step=False, on_epoch=True, batch_size=len(rows))
+        self.log_epoch_mean("train/loss", loss, len(rows))
+        self.log_epoch_mean("train/kl_weight", beta, len(rows))
         return loss

@@ -68,7 +68,7 @@ class NeuMF(NCFModel):
         gmf = self.gmf_output(self.gmf(users, items)).squeeze(-1)
         mlp = self.mlp_output(self.mlp(users, items)).squeeze(-1)
         loss = bce_loss(gmf[:, 0], gmf[:, 1:]) + bce_loss(mlp[:, 0], mlp[:, 1:])
-        self.log("train/loss", loss, on_step=False, on_epoch=True, batch_size=len(users))
+        self.log_epoch_mean("train/loss", loss, len(users))
         return loss
 
     def on_train_epoch_start(self) -> None:

@@ -91,7 +91,7 @@ class NCFModel(RecommenderModel):
         items = torch.cat([batch["positives"].unsqueeze(1), batch["negatives"]], dim=1)  # [B, 1 + n]
         logits = self.logits(batch["users"], items)
         loss = bce_loss(logits[:, 0], logits[:, 1:])
-        self.log("train/loss", loss, prog_bar=False, on_step=False, on_epoch=True, batch_size=len(items))
+        self.log_epoch_mean("train/loss", loss, len(items))
         return loss
 
     def configure_optimizers(self):

@@ -44,7 +44,7 @@ class NeuMFRating(RatingModel):
 
     def training_step(self, batch: dict[str, Tensor], batch_idx: int) -> Tensor:
         loss = (self.predict(batch["users"], batch["items"]) - batch["ratings"]).pow(2).mean()
-        self.log("train/loss", loss, on_step=False, on_epoch=True, batch_size=len(batch["users"]))
+        self.log_epoch_mean("train/loss", loss, len(batch["users"]))
         return loss
 
     def configure_optimizers(self):

@@ -64,5 +64,5 @@ class SVDpp(BiasedMF):
         penalty = penalty + self.hparams.bias_regularisation * (b_u.pow(2) + b_i.pow(2))
         penalty = penalty + self.hparams.implicit_regularisation * implicit_norm
         loss = ((prediction - batch["ratings"]).pow(2) + penalty).mean()
-        self.log("train/loss", loss, on_step=False, on_epoch=True, batch_size=len(prediction))
+        self.log_epoch_mean("train/loss", loss, len(prediction))
         return loss
