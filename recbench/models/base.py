@@ -63,6 +63,9 @@ class RecommenderModel(pl.LightningModule):
     def score_users(self, users: Tensor) -> Tensor:
         raise NotImplementedError(f"{type(self).__name__} must implement score_users(users) -> [B, n_items]")
 
+    def score_candidates(self, users: Tensor, items: Tensor) -> Tensor:
+        return self.score_users(users).gather(1, items)
+
     def log_epoch_mean(self, name: str, value: Tensor | float, weight: int) -> None:
         """Add a training step's ``value`` to the epoch's ``weight``-weighted mean, logged as ``name`` when the epoch ends.
 
