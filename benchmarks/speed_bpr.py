@@ -247,8 +247,8 @@ def fit_epochs(model, datamodule) -> None:
     pl.Trainer(accelerator="cpu", devices=1, **{**TRAINER_FLAGS, "max_epochs": EPOCHS_PER_SAMPLE}).fit(model, datamodule=datamodule)
 
 
-def per_epoch(samples: list[tuple[float, float]]) -> list[tuple[float, float]]:
-    return [(wall / EPOCHS_PER_SAMPLE, cpu / EPOCHS_PER_SAMPLE) for wall, cpu in samples]
+def per_epoch(samples: list[tuple[float, float]], epochs: int = EPOCHS_PER_SAMPLE) -> list[tuple[float, float]]:
+    return [(wall / epochs, cpu / epochs) for wall, cpu in samples]
 
 
 def bench_epoch(split, repeats: int) -> dict:
@@ -447,6 +447,11 @@ def table(results: dict, dataset: str) -> str:
         target = f"< {TARGETS['process']:g} s" if dataset == "ml-100k" else "n/a"
         verdict = ("PASS" if r["pass"] else "FAIL") if r["pass"] is not None else "-"
         rows.append((f"process ({dataset})", f"{r['median_s']:.2f}", "-", "-", target, verdict))
+    return aligned(rows)
+
+
+def aligned(rows: list[tuple[str, ...]]) -> str:
+    """Rows of cells as left-aligned columns, the first row a header underlined with dashes."""
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)) for row in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))

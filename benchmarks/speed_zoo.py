@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
 import platform
 import subprocess
@@ -48,11 +47,15 @@ from pathlib import Path
 import pytorch_lightning as pl
 import torch
 
-from recbench.evaluation import RankingEvaluation, RankingEvaluator
+from omegaconf import OmegaConf
+
 from recbench.plugins import get_registry
 from recbench.training import build_model
-from recbench.training._datamodule import InteractionDataModule, training_matrix
-from speed_bpr import CPU, CUTOFFS, EVAL_CHUNK, METRICS, TRAINER_FLAGS, PlainEvaluator, build_split, children_cpu, interleaved, quiet, summary
+from recbench.training._datamodule import training_matrix
+from recbench.training._tasks import TaskParts, ranking
+from speed_bpr import (
+    CPU, CUTOFFS, EVAL_CHUNK, METRICS, TRAINER_FLAGS, PlainEvaluator, aligned, build_split, children_cpu, interleaved, per_epoch, quiet, summary,
+)
 
 TARGETS = {"epoch": 1.2, "eval": 2.0}  # recbench / plain loop, at most
 # RecBole / recbench, at least: on ML-100K each whole run faster than RecBole's, on ML-1M twice as fast.
@@ -104,19 +107,14 @@ class ZooModel:
         model.fit_matrix(self.matrix)
         return model
 
-    def datamodule(self) -> InteractionDataModule:
-        return InteractionDataModule(
-            self.split,
-            self.spec.tags.input_kind,
-            batch_size=self.hyperparameters.get("batch_size", 2048),
-            num_negatives=self.hyperparameters.get("num_negatives", 1),
-            eval_batch_users=EVAL_CHUNK,
-            seed=SEED,
-        )
-
-    def batches(self) -> int:
-        rows = len(self.split.train) if self.spec.tags.input_kind == "triples" else len(self.split.users("train"))
-        return math.ceil(rows / self.hyperparameters.get("batch_size", 2048))
+    def parts(self) -> TaskParts:
+        """A fresh data module and evaluation, built as a run builds them (only ndcg@10 logged)."""
+        cfg = OmegaConf.create({
+            "protocol": {"metrics": METRICS, "cutoffs": CUTOFFS, "valid_metric": "ndcg@10"},
+            "trainer": {"eval_batch_users": EVAL_CHUNK},
+            "seed": SEED,
+        })
+        return ranking(self.split, self.spec, self.hyperparameters, cfg)
 
 
 def optimizer_of(model) -> torch.optim.Optimizer:
@@ -143,21 +141,24 @@ def plain_epochs(model, datamodule, epochs: int) -> None:
 
 def bench_epoch(zoo: ZooModel, epochs: int, repeats: int) -> dict:
     ours, theirs = zoo.model(), zoo.model()
-    ours_data, theirs_data = zoo.datamodule(), zoo.datamodule()
+    ours_data, theirs_data = zoo.parts().datamodule, zoo.parts().datamodule
     flags = {**TRAINER_FLAGS, "max_epochs": epochs}
     rec, pln = interleaved(
         lambda: pl.Trainer(accelerator="cpu", devices=1, **flags).fit(ours, datamodule=ours_data),
         lambda: plain_epochs(theirs, theirs_data, epochs),
         repeats,
     )
-    per_epoch = lambda samples: [(wall / epochs, cpu / epochs) for wall, cpu in samples]  # noqa: E731
-    return {"recbench": summary(per_epoch(rec)), "plain": summary(per_epoch(pln)), "epochs_per_sample": epochs, "batches": zoo.batches()}
+    return {
+        "recbench": summary(per_epoch(rec, epochs)),
+        "plain": summary(per_epoch(pln, epochs)),
+        "epochs_per_sample": epochs,
+        "batches": len(theirs_data.train_dataloader()),
+    }
 
 
 def bench_eval(zoo: ZooModel, repeats: int) -> dict:
-    model, datamodule = zoo.model(), zoo.datamodule()
-    model.eval()
-    evaluation = RankingEvaluation(RankingEvaluator(zoo.split, METRICS, CUTOFFS), logged=["ndcg@10"])
+    model, parts = zoo.model(), zoo.parts()
+    datamodule, evaluation = parts.datamodule, parts.evaluation
     trainer = pl.Trainer(accelerator="cpu", devices=1, callbacks=[evaluation], **TRAINER_FLAGS)
     plain = PlainEvaluator(zoo.split, CPU)
     plain_results: dict[str, float] = {}
@@ -233,10 +234,7 @@ def table(results: dict) -> str:
             label, "process", f"{p['wall_s']:.2f}", "-", "-", "-", "-",
             f"{recbole:g}" if recbole else "-", f"{p['recbole_speedup']:.2f}" if recbole else "-", verdict(p.get("recbole_pass")),
         ))
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths)) for row in rows]
-    lines.insert(1, "  ".join("-" * w for w in widths))
-    return "\n".join(lines)
+    return aligned(rows)
 
 
 def main(argv: list[str] | None = None) -> None:

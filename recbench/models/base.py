@@ -79,7 +79,7 @@ class RecommenderModel(pl.LightningModule):
             self._epoch_means = nn.ModuleDict()
         if name not in self._epoch_means:
             self._epoch_means[name] = MeanMetric().to(self.device)
-        self._epoch_means[name].update(value.detach() if isinstance(value, Tensor) else value, weight)
+        self._epoch_means[name].update(value, weight)  # torchmetrics updates without building a graph
 
     def on_train_epoch_end(self) -> None:
         for name, mean in self._modules.get("_epoch_means", {}).items():
