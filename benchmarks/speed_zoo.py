@@ -49,6 +49,7 @@ import torch
 
 from omegaconf import OmegaConf
 
+from recbench.errors import RecbenchError
 from recbench.plugins import get_registry
 from recbench.training import build_model
 from recbench.training._datamodule import training_matrix
@@ -96,8 +97,6 @@ class ZooModel:
     def __init__(self, split, name: str, overrides: dict):
         self.split = split
         self.spec = get_registry().model(name)
-        if self.spec.tags.task != "ranking" or self.spec.tags.input_kind in ("none", "sequences"):
-            raise SystemExit(f"model '{name}' does not train on interaction batches; time it with --process instead")
         self.hyperparameters = {**self.spec.defaults(), **overrides}
         self.matrix = training_matrix(split)
 
@@ -115,6 +114,22 @@ class ZooModel:
             "seed": SEED,
         })
         return ranking(self.split, self.spec, self.hyperparameters, cfg)
+
+
+def check_models(parser: argparse.ArgumentParser, trained: list[str], processes: list[str]) -> None:
+    """Refuse unknown names and models --models cannot time before anything is measured."""
+    registry = get_registry()
+    for text in [*trained, *processes]:
+        _, name, overrides = parse_model(text)
+        try:
+            spec = registry.model(name)
+        except RecbenchError as exc:
+            parser.error(str(exc))
+        unknown = sorted(set(overrides) - set(spec.defaults()))
+        if unknown:
+            parser.error(f"model '{name}' has no hyperparameters {unknown}; its fields are {sorted(spec.defaults())}")
+        if text in trained and (spec.tags.task != "ranking" or spec.tags.input_kind in ("none", "sequences")):
+            parser.error(f"model '{name}' does not train on interaction batches; time it with --process {name} instead")
 
 
 def optimizer_of(model) -> torch.optim.Optimizer:
@@ -250,6 +265,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     if not os.environ.get("RECBENCH_DATA_DIR"):
         parser.error("set RECBENCH_DATA_DIR to the folder holding ml-100k/ and ml-1m/")
+    check_models(parser, args.models, args.process)
     quiet()
     # The plain loop calls training_step outside a Trainer, where self.log() has nowhere to log.
     warnings.filterwarnings("ignore", ".*the `self.trainer` reference is not registered.*")
