@@ -85,6 +85,17 @@ def train(cfg: DictConfig) -> float:
     return record["metrics"]["valid"][cfg.protocol.valid_metric]
 
 
+def default_suite(registry, accelerator: str) -> tuple[list[str], list[str]]:
+    """The ranking models `recbench benchmark` runs when no models=[...] is given, and those it leaves
+    out: models tagged heavy_on_cpu, unless a GPU will train them."""
+    import torch
+
+    ranking = [n for n in registry.names("models") if registry.model(n).tags.task == "ranking"]
+    gpu = accelerator in ("auto", "gpu", "cuda") and torch.cuda.is_available()
+    left_out = [] if gpu else [n for n in ranking if registry.model(n).tags.heavy_on_cpu]
+    return [n for n in ranking if n not in left_out], left_out
+
+
 @hydra.main(version_base="1.3", config_path=CONFIG_MODULE, config_name="benchmark")
 def benchmark(cfg: DictConfig) -> None:
     from hydra import compose
@@ -97,9 +108,17 @@ def benchmark(cfg: DictConfig) -> None:
     overrides = [o for o in hydra_config.overrides.task if not o.split("=", 1)[0].lstrip("+~") == "models"]
     registry = get_registry()
     with user_errors():
-        names = list(cfg.models) or [n for n in registry.names("models") if registry.model(n).tags.task == "ranking"]
+        names, left_out = list(cfg.models), []
+        if not names:
+            names, left_out = default_suite(registry, cfg.trainer.accelerator)
         for name in names:
             registry.model(name)  # unknown names fail here, before any training
+    if left_out:
+        print(
+            f"left out on this CPU: {', '.join(left_out)} (hours per run at their defaults without a GPU); "
+            f"name them to run them anyway, e.g. models=[{','.join(left_out)}]",
+            flush=True,
+        )
     records, failures = [], []
     for name in names:
         model_cfg = compose(config_name="train", overrides=[*overrides, f"model={name}"])

@@ -142,9 +142,10 @@ def validate_model_spec(spec: Any, where: str) -> None:
         raise RecbenchError(
             f"{where}: unknown input_kind tag '{spec.tags.input_kind}'; use one of {', '.join(INPUT_KINDS)}"
         )
-    unknown = sorted(set(spec.search_space) - set(spec.defaults()))
-    if unknown:
-        raise RecbenchError(f"{where}: search space names {unknown}, which are not config fields")
+    for part in ("search_space", "kit_hyperparameters"):
+        unknown = sorted(set(getattr(spec, part)) - set(spec.defaults()))
+        if unknown:
+            raise RecbenchError(f"{where}: {part} names {unknown}, which are not config fields")
 
 
 def validate_dataset_spec(spec: Any, where: str) -> None:

@@ -41,6 +41,9 @@ class ModelTags:
     supports_ddp: bool = False
     deterministic: bool = True  # same seed, same scores (the conformance kit checks it)
     folds_in: bool = False  # scores a user from their history alone, so users unseen in training can be scored
+    # hours per run on a CPU at its defaults: `recbench benchmark` leaves it out of its default
+    # suite unless a GPU trains it (it still runs when named in models=[...])
+    heavy_on_cpu: bool = False
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,9 @@ class ModelSpec:
     ``config`` is a dataclass whose fields, all with defaults, are the constructor's
     hyperparameters. ``search_space`` maps a config field to an Optuna distribution
     description, e.g. ``{"lr": {"type": "float", "low": 1e-4, "high": 1e-1, "log": True}}``.
+    ``kit_hyperparameters`` are config values the conformance kit trains with in place of the
+    defaults, for a model whose defaults would cost minutes per check on the kit's tiny data
+    (ConvNCF's 64 x 64 interaction maps); every check still runs the model's own code.
     """
 
     name: str
@@ -60,6 +66,7 @@ class ModelSpec:
     tags: ModelTags = field(default_factory=ModelTags)
     search_space: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     description: str = ""
+    kit_hyperparameters: Mapping[str, Any] = field(default_factory=dict)
 
     def load_class(self) -> type:
         if isinstance(self.model_class, str):

@@ -60,10 +60,12 @@ def with_other_held_out(split: Split, seed: int = 1) -> Split:
 
 
 def kit_hyperparameters(spec: ModelSpec, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Defaults, with small batches where the model has them so tiny data gives enough steps."""
+    """Defaults, with small batches where the model has them so tiny data gives enough steps,
+    then the spec's own ``kit_hyperparameters`` and the check's ``overrides``."""
     values = spec.defaults()
     if "batch_size" in values:
         values["batch_size"] = 64
+    values.update(spec.kit_hyperparameters)
     values.update(overrides or {})
     return values
 

@@ -104,6 +104,8 @@ def test_benchmark_runs_every_ranking_model(cli_env, tmp_path):
     for name in ("pop", "itemknn", "bpr"):
         assert f"| {name}" in done.stdout
     assert "train_s" in done.stdout and "eval_s" in done.stdout
+    assert "left out on this CPU: convncf" in done.stdout and "models=[convncf]" in done.stdout
+    assert "convncf" not in {r["model"]["name"] for r in records(tmp_path / "r")}
 
 
 def test_plugins_list_shows_builtins(cli_env, tmp_path):

@@ -77,12 +77,16 @@ class MLPTower(nn.Module):
 class NCFModel(RecommenderModel):
     """Shared training and scoring: subclasses implement ``logits(users [B], items [B or 1, C]) -> [B, C]``.
 
+    Training scores each observed pair against its sampled negatives with ``pair_loss``
+    (binary cross-entropy, as NCF trains; ConvNCF sets BPR).
+
     ``feature_width`` (the widest per-pair activation) bounds memory in ``score_users``:
     items are scored in chunks of at most ``score_chunk_elements / (B * feature_width)``.
     """
 
     score_chunk_elements = 2**23  # floats per scoring chunk (32 MiB)
     feature_width = 1
+    pair_loss = staticmethod(bce_loss)  # (positive logits [B], negative logits [B, n]) -> loss
 
     def logits(self, users: Tensor, items: Tensor) -> Tensor:
         raise NotImplementedError
@@ -90,7 +94,7 @@ class NCFModel(RecommenderModel):
     def training_step(self, batch: dict[str, Tensor], batch_idx: int) -> Tensor:
         items = torch.cat([batch["positives"].unsqueeze(1), batch["negatives"]], dim=1)  # [B, 1 + n]
         logits = self.logits(batch["users"], items)
-        loss = bce_loss(logits[:, 0], logits[:, 1:])
+        loss = self.pair_loss(logits[:, 0], logits[:, 1:])
         self.log_epoch_mean("train/loss", loss, len(items))
         return loss
 

@@ -9,6 +9,8 @@ import pytest
 import torch
 import torch.nn.functional as F
 
+from recbench.errors import RecbenchError
+from recbench.models.convncf.spec import SPEC as CONVNCF_SPEC
 from recbench.models.gmf.spec import SPEC as GMF_SPEC
 from recbench.models.lightgcn.model import normalised_adjacency
 from recbench.models.lightgcn.spec import SPEC as LIGHTGCN_SPEC
@@ -22,8 +24,8 @@ from recbench.testing._harness import kit_hyperparameters, planted_split
 from recbench.training import InteractionDataModule, build_model
 from recbench.training._datamodule import training_matrix
 
-SPECS = [GMF_SPEC, MLP_SPEC, NEUMF_SPEC, MULTVAE_SPEC, MULTDAE_SPEC, LIGHTGCN_SPEC]
-NCF_SPECS = [GMF_SPEC, MLP_SPEC, NEUMF_SPEC]
+SPECS = [GMF_SPEC, MLP_SPEC, NEUMF_SPEC, CONVNCF_SPEC, MULTVAE_SPEC, MULTDAE_SPEC, LIGHTGCN_SPEC]
+NCF_SPECS = [GMF_SPEC, MLP_SPEC, NEUMF_SPEC, CONVNCF_SPEC]
 
 
 @pytest.fixture(autouse=True)
@@ -168,6 +170,34 @@ def test_scoring_chunks_bound_memory(split):
     with torch.no_grad():
         model.score_users(torch.arange(8))
     assert max(seen) <= 64 and sum(seen) == 8 * split.n_items
+
+
+def test_convncf_logits_are_a_cnn_over_the_outer_product(split):
+    """The window-product first layer and channels-last convolutions compute the paper's network:
+    conv2d (kernel 2, stride 2, ReLU) over the explicit d x d map p_u q_i^T, down to 1 x 1."""
+    model = _model(CONVNCF_SPEC, split, embedding_dim=8, channels=4).eval()
+    users, items = torch.tensor([0, 3, 9]), torch.tensor([[1, 2], [4, 0], [7, 7]])
+    with torch.no_grad():
+        p = model.user_embedding(users).unsqueeze(1).expand(-1, 2, -1).reshape(6, 8)
+        q = model.item_embedding(items).reshape(6, 8)
+        maps = torch.einsum("nr,nc->nrc", p, q).unsqueeze(1)  # [6, 1, 8, 8]
+        for convolution in model.convolutions:
+            maps = F.relu(F.conv2d(maps, convolution.weight, convolution.bias, stride=2))
+        expected = model.output(maps.flatten(1)).view(3, 2)
+        torch.testing.assert_close(model.logits(users, items), expected, rtol=1e-5, atol=1e-6)
+
+
+def test_convncf_pretraining_fits_only_the_embeddings(split):
+    model = _model(CONVNCF_SPEC, split, pretrain_epochs=3)
+    before = {name: value.clone() for name, value in model.state_dict().items()}
+    model.on_fit_start()
+    changed = {name for name, value in model.state_dict().items() if not torch.equal(value, before[name])}
+    assert changed == {"user_embedding.weight", "item_embedding.weight"}
+
+
+def test_convncf_refuses_a_map_the_convolutions_cannot_halve(split):
+    with pytest.raises(RecbenchError, match="embedding_dim=24 must be a power of two"):
+        _model(CONVNCF_SPEC, split, embedding_dim=24)
 
 
 # --- Mult-VAE / Mult-DAE ------------------------------------------------------------------------------

@@ -10,7 +10,9 @@ import torch
 from recbench.models import RecommenderModel
 from recbench.plugins import ModelSpec, ModelTags, get_registry
 from recbench.testing import ModelConformance, model_checks, run_checks
+from recbench.testing import _harness as kit
 from recbench.testing._checks import check_no_held_out_access
+from recbench.testing._harness import kit_hyperparameters
 
 # Built-in models that cannot meet a check, and why. Keep this list short.
 EXPECTED_FAILURES = {
@@ -81,6 +83,14 @@ def test_report_names_failed_checks():
     assert results["no_held_out_access"].status == "fail"
     assert "held-out" in results["no_held_out_access"].message
     assert results["score_shapes"].status == "pass"
+
+
+def test_the_kit_trains_with_the_spec_s_kit_hyperparameters():
+    spec = ModelSpec("peeking", PeekingModel, PeekingConfig, ModelTags(input_kind="triples"), kit_hyperparameters={"embedding_dim": 2})
+    assert kit_hyperparameters(spec) == {"embedding_dim": 2, "lr": 0.01, "batch_size": 64}
+    assert kit_hyperparameters(spec, {"embedding_dim": 3})["embedding_dim"] == 3  # a check's own override wins
+    model = kit.fit(spec, kit.planted_split(), max_epochs=1)
+    assert model.users.embedding_dim == 2
 
 
 class TestMixinOnBPR(ModelConformance):
