@@ -73,7 +73,7 @@ class TrainerConfig:
     """Arguments of the Lightning Trainer plus the platform's early-stopping settings."""
 
     max_epochs: int = 100  # (int) upper bound on training epochs
-    patience: int = 10  # (int) epochs without validation improvement before stopping
+    patience: int = 10  # (int) validations without improvement before stopping (epochs when validating every epoch)
     accelerator: str = "auto"  # (str) Lightning accelerator: auto, cpu, gpu
     devices: Any = 1  # (int|str) Lightning devices; with several, batch_size stays the global batch
     strategy: str = "auto"  # (str) Lightning strategy, e.g. ddp (one process per device)

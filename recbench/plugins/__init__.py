@@ -5,7 +5,8 @@ Entry-point groups: ``recbench.models`` (a :class:`ModelSpec`) and
 imports a concrete model; a model class is imported when a run builds it.
 """
 
+from recbench.plugins._bounds import SHARED_BOUNDS, check_hyperparameters
 from recbench.plugins._registry import Registry, get_registry
 from recbench.plugins._spec import INPUT_KINDS, TASKS, ModelSpec, ModelTags
 
-__all__ = ["INPUT_KINDS", "TASKS", "ModelSpec", "ModelTags", "Registry", "get_registry"]
+__all__ = ["INPUT_KINDS", "SHARED_BOUNDS", "TASKS", "ModelSpec", "ModelTags", "Registry", "check_hyperparameters", "get_registry"]

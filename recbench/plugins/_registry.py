@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from recbench.errors import RecbenchError
+from recbench.plugins._bounds import bounds_of, out_of_range
 from recbench.plugins._spec import INPUT_KINDS, TASKS, ModelSpec
 
 GROUPS = {"models": "recbench.models", "datasets": "recbench.datasets", "metrics": "recbench.metrics"}
@@ -142,10 +143,31 @@ def validate_model_spec(spec: Any, where: str) -> None:
         raise RecbenchError(
             f"{where}: unknown input_kind tag '{spec.tags.input_kind}'; use one of {', '.join(INPUT_KINDS)}"
         )
-    for part in ("search_space", "kit_hyperparameters"):
+    for part in ("search_space", "kit_hyperparameters", "bounds"):
         unknown = sorted(set(getattr(spec, part)) - set(spec.defaults()))
         if unknown:
             raise RecbenchError(f"{where}: {part} names {unknown}, which are not config fields")
+    _check_within_bounds(spec, where)
+
+
+def _check_within_bounds(spec: ModelSpec, where: str) -> None:
+    """The defaults, the kit's values and the search space all lie inside each field's range."""
+    try:
+        bounds = bounds_of(spec)
+    except RecbenchError as exc:
+        raise RecbenchError(f"{where}: {exc}") from None
+    for name, interval in bounds.items():
+        dimension = spec.search_space.get(name, {})
+        given = {
+            "default": spec.defaults()[name],
+            "kit_hyperparameters": spec.kit_hyperparameters.get(name),
+            "search_space": [dimension.get(end) for end in ("low", "high") if dimension.get(end) is not None]
+            + list(dimension.get("choices") or []),
+        }
+        for part, value in given.items():
+            outside = out_of_range(value, interval)
+            if outside is not None:
+                raise RecbenchError(f"{where}: {part} gives {name}={outside}, outside its range {interval.text} (spec.bounds)")
 
 
 def validate_dataset_spec(spec: Any, where: str) -> None:

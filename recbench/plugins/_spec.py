@@ -58,6 +58,9 @@ class ModelSpec:
     ``kit_hyperparameters`` are config values the conformance kit trains with in place of the
     defaults, for a model whose defaults would cost minutes per check on the kit's tiny data
     (ConvNCF's 64 x 64 interaction maps); every check still runs the model's own code.
+    ``bounds`` maps a config field to its allowed range, e.g. ``{"l2": "(0, inf)"}``; fields
+    with shared names (``lr``, ``embedding_dim``, ``dropout``, ...) have ranges already, see
+    ``recbench.plugins.SHARED_BOUNDS``, which ``bounds`` overrides.
     """
 
     name: str
@@ -67,6 +70,7 @@ class ModelSpec:
     search_space: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     description: str = ""
     kit_hyperparameters: Mapping[str, Any] = field(default_factory=dict)
+    bounds: Mapping[str, str] = field(default_factory=dict)
 
     def load_class(self) -> type:
         if isinstance(self.model_class, str):

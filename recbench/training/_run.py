@@ -21,11 +21,12 @@ from recbench.compression import check_compressible, compress, first_users, mode
 from recbench.data import load_dataset
 from recbench.errors import RecbenchError
 from recbench.metrics._ranking import METRICS_VERSION
-from recbench.plugins import ModelSpec, get_registry
+from recbench.plugins import ModelSpec, check_hyperparameters, get_registry
 from recbench.records import SCHEMA_VERSION, environment, new_run_id, write_record
 from recbench.training._datamodule import interaction_matrix, training_matrix
 from recbench.training._loggers import finish_logging, make_logger
 from recbench.training._memory import peak_memory_mb, start_peak_memory
+from recbench.training._settings import check_run_settings
 from recbench.training._protocol import check_protocol, describe, lower_is_better, metric_sources, protocol_split, protocol_task
 from recbench.training._tasks import TASKS
 
@@ -164,6 +165,9 @@ def run(cfg: DictConfig, command: str, work_dir: str | Path, callbacks: Sequence
         raise RecbenchError(f"model '{model_name}' is a {spec.tags.task} model, and no protocol evaluates {spec.tags.task} models yet")
     protocol = cfg.protocol
     check_protocol(protocol, spec.tags.task, model_name)
+    check_run_settings(cfg)
+    hyperparameters = {k: v for k, v in OmegaConf.to_container(cfg.model, resolve=True).items() if k != "name"}
+    check_hyperparameters(spec, hyperparameters)
 
     if cfg.trainer.num_threads:
         torch.set_num_threads(cfg.trainer.num_threads)
@@ -176,7 +180,6 @@ def run(cfg: DictConfig, command: str, work_dir: str | Path, callbacks: Sequence
             f"protocol '{protocol.id}' scores users unseen in training from their fold-in history, and model "
             f"'{model_name}' cannot (it learns one vector per training user); use a protocol without held-out users"
         )
-    hyperparameters = {k: v for k, v in OmegaConf.to_container(cfg.model, resolve=True).items() if k != "name"}
     parts = TASKS[spec.tags.task](split, spec, hyperparameters, cfg)
     model = build_model(spec, data.n_users, data.n_items, hyperparameters, **parts.model_facts)
     compression = _compression_config(cfg)

@@ -20,6 +20,7 @@ from omegaconf.errors import OmegaConfBaseException
 
 from recbench.config import SearchDimension
 from recbench.errors import RecbenchError
+from recbench.plugins import check_hyperparameters, get_registry
 
 TYPES = ("float", "int", "categorical")
 KEYS = tuple(f.name for f in dataclasses.fields(SearchDimension))
@@ -196,3 +197,4 @@ def _check_fits(dimension: Dimension, model_config: DictConfig) -> None:
         except OmegaConfBaseException as exc:
             first_line = str(exc).splitlines()[0]
             raise RecbenchError(f"search.{dimension.name}: {value!r} does not fit model.{dimension.name} ({first_line})") from None
+    check_hyperparameters(get_registry().model(model_config.name), {dimension.name: list(values)}, where="search")

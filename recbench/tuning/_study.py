@@ -14,8 +14,9 @@ from omegaconf import DictConfig, OmegaConf
 
 from recbench.data import load_dataset
 from recbench.errors import RecbenchError
-from recbench.plugins import get_registry
+from recbench.plugins import check_hyperparameters, get_registry
 from recbench.training._protocol import check_protocol, protocol_split
+from recbench.training._settings import check_run_settings
 from recbench.tuning._budget import Budget
 from recbench.tuning._devices import worker_slots
 from recbench.tuning._final import final_runs
@@ -83,7 +84,9 @@ def check_setup(cfg: DictConfig) -> None:
             "(and tune.devices), and leave trainer.strategy and trainer.devices at their defaults"
         )
     check_protocol(cfg.protocol)
+    check_run_settings(cfg)
     registry = get_registry()
+    check_hyperparameters(registry.model(cfg.model.name), OmegaConf.to_container(cfg.model, resolve=True))
     # Loading the data here also fills the cache, so workers never build it at the same time.
     data = load_dataset(registry.dataset(cfg.dataset.name), OmegaConf.to_container(cfg.dataset), cfg.data_dir, cfg.cache_dir, cfg.download)
     protocol_split(data, registry.dataset(cfg.dataset.name), cfg.protocol, cfg)

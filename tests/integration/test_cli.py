@@ -69,6 +69,10 @@ def test_recorded_command_reproduces_the_run(cli_env, tmp_path):
         (["model.embeding_dim=3"], "Key 'embeding_dim' not in 'BPRConfig'"),
         (["trainer.max_epoch=3"], "Key 'max_epoch' not in 'TrainerConfig'"),
         (["protocol.valid_metric=ndcg@7"], "protocol.valid_metric='ndcg@7' is not computed"),
+        (["model.embedding_dim=0"], "model.embedding_dim=0 is out of range for bpr: use a value in [1, inf) (default 64)"),
+        (["model=ease", "model.l2=-5"], "model.l2=-5.0 is out of range for ease: use a value in (0, inf)"),
+        (["seed=-3"], "seed=-3 is out of range"),
+        (["trainer.num_threads=0"], "trainer.num_threads=0 must be at least 1, or null"),
     ],
 )
 def test_bad_input_is_one_clear_message(cli_env, tmp_path, args, expected):

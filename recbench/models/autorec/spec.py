@@ -17,6 +17,7 @@ SEARCH_SPACE = {
     "hidden_dim": {"type": "categorical", "choices": [100, 200, 300, 500, 800]},
     "regularisation": {"type": "float", "low": 1e-2, "high": 1e3, "log": True},
 }
+BOUNDS = {"batch_size": "[0, inf)"}  # 0: every row in one step
 
 I_AUTOREC = ModelSpec(
     name="iautorec",
@@ -24,6 +25,7 @@ I_AUTOREC = ModelSpec(
     config=AutoRecConfig,
     tags=ModelTags(task="rating", input_kind="item_rating_rows"),
     search_space=SEARCH_SPACE,
+    bounds=BOUNDS,
     description="I-AutoRec (Sedhain et al., 2015): r̂(·, i) = V sigmoid(W r_i + b) + c over each item's vector of user ratings.",
 )
 
@@ -33,5 +35,6 @@ U_AUTOREC = ModelSpec(
     config=AutoRecConfig,
     tags=ModelTags(task="rating", input_kind="user_rating_rows"),
     search_space=SEARCH_SPACE,
+    bounds=BOUNDS,
     description="U-AutoRec (Sedhain et al., 2015): r̂(u, ·) = V sigmoid(W r_u + b) + c over each user's vector of item ratings.",
 )

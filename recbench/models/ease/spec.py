@@ -16,5 +16,6 @@ SPEC = ModelSpec(
     search_space={
         "l2": {"type": "float", "low": 1.0, "high": 1e5, "log": True},
     },
+    bounds={"l2": "(0, inf)"},  # λ > 0 keeps XᵀX + λI positive definite, so the Cholesky solve exists
     description="Closed form B = I - P diag(1/diag(P)), P = (XᵀX + λI)⁻¹, diag(B) = 0; score = x_u B.",
 )

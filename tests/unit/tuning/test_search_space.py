@@ -57,6 +57,7 @@ def test_mistyped_dimension_key_is_named_by_hydra(compose_tune):
         (["search.embedding_dim.choices=[sixteen]"], "'sixteen' does not fit model.embedding_dim"),
         (["+search.num_negatives={type:int,low:1.5,high:4}"], "an int dimension needs whole numbers"),
         (["+search.num_negatives={type:float,low:1,high:4}"], "does not fit model.num_negatives"),
+        (["search.embedding_dim.choices=[0,16]"], "search.embedding_dim=[0, 16] is out of range for bpr: use each value in [1, inf)"),
     ],
 )
 def test_bad_space_is_one_clear_error(compose_tune, overrides, message):
