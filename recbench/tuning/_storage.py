@@ -14,7 +14,7 @@ from recbench.errors import RecbenchError
 from recbench.tuning._journal import HeartbeatJournalStorage
 
 # Drivers a storage URL may need, and where they come from.
-DRIVERS = {"postgresql": "pip install 'recbench[postgres]' (psycopg2-binary)", "mysql": "pip install PyMySQL"}
+DRIVERS = {"postgresql": "pip install 'recbench[postgres]' (psycopg 3 and psycopg2)", "mysql": "pip install PyMySQL"}
 
 
 @dataclass(frozen=True)
@@ -86,9 +86,11 @@ def open_storage(spec: StorageSpec) -> optuna.storages.BaseStorage:
         return HeartbeatJournalStorage(backend, spec.heartbeat_interval, spec.grace_period, retry_callback(spec.max_retries))
     try:
         return _database(spec)
-    except ModuleNotFoundError as exc:
+    except ImportError as exc:
+        # Optuna re-raises SQLAlchemy's missing driver as a bare ImportError; the module is in its cause.
+        missing = exc.name or getattr(exc.__cause__, "name", None) or getattr(exc.__context__, "name", None)
         hint = DRIVERS.get(spec.kind, f"install the Python driver for '{spec.kind}'")
-        raise RecbenchError(f"tune.storage={spec.shown}: the driver '{exc.name}' is not installed; {hint}") from None
+        raise RecbenchError(f"tune.storage={spec.shown}: the database driver '{missing}' is not installed; {hint}") from None
     except Exception as exc:  # SQLAlchemy and driver errors: a bad URL, a server that does not answer
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise RecbenchError(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import optuna
 import pytest
 
@@ -31,7 +33,9 @@ def test_sqlite_url_gets_heartbeats(tmp_path):
     ("url", "message"),
     [
         ("nosuchdb://somewhere/db", "tune.storage=nosuchdb://somewhere/db: cannot open the study storage"),
-        ("postgresql://user:secret@127.0.0.1:1/db", "cannot open the study storage"),
+        # No server on port 1; without a driver installed, the driver is named instead (below).
+        ("postgresql://user:secret@127.0.0.1:1/db", "tune.storage=postgresql://user:"),
+        ("sqlite:////no/such/folder/studies.db", "cannot open the study storage"),
     ],
 )
 def test_bad_storage_is_one_clear_error_without_the_password(url, message):
@@ -45,3 +49,13 @@ def test_kind_and_shown_location_hide_the_password():
     database = spec(url="postgresql+psycopg2://tuner:secret@db.example/studies")
     assert database.kind == "postgresql"
     assert "secret" not in database.shown and "db.example/studies" in database.shown
+
+
+def test_missing_database_driver_is_named_with_the_install_command(monkeypatch):
+    for module in ("psycopg", "psycopg2"):
+        monkeypatch.setitem(sys.modules, module, None)  # as if not installed
+    with pytest.raises(RecbenchError) as caught:
+        open_storage(spec(url="postgresql://user:secret@127.0.0.1:1/db"))
+    text = str(caught.value)
+    assert "the database driver 'psycopg" in text and "pip install 'recbench[postgres]'" in text
+    assert "secret" not in text
