@@ -80,6 +80,8 @@ def build_leaderboards(
     Invalid records are left out and returned in ``rejected`` (``strict``: an error instead).
     """
     out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise RecbenchError(f"--out {out} is a file; name a folder for the tables (it is created if missing)")
     runs, rejected = load_runs(results_dirs)
     if rejected and strict:
         raise RecbenchError(f"{len(rejected)} record file(s) rejected, first {rejected[0]}")

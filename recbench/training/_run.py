@@ -16,6 +16,7 @@ import pytorch_lightning as pl
 import torch
 from omegaconf import DictConfig, OmegaConf
 from pytorch_lightning.callbacks import EarlyStopping, ModelCheckpoint
+from pytorch_lightning.utilities.exceptions import MisconfigurationException
 
 from recbench.compression import check_compressible, compress, first_users, model_size_bytes, parameters_of, scoring_ms_per_1000_users
 from recbench.data import load_dataset
@@ -126,6 +127,15 @@ def build_model(spec: ModelSpec, n_users: int, n_items: int, hyperparameters: di
     return model_class(n_users=n_users, n_items=n_items, **facts, **hyperparameters)
 
 
+def _trainer(cfg: DictConfig, **arguments: Any) -> pl.Trainer:
+    """Lightning's Trainer; settings it refuses (a GPU that is not there, an unknown precision) end in one message."""
+    try:
+        return pl.Trainer(**arguments)
+    except (MisconfigurationException, ValueError) as exc:
+        chosen = ", ".join(f"trainer.{key}={cfg.trainer[key]}" for key in ("accelerator", "devices", "strategy", "precision"))
+        raise RecbenchError(f"Lightning refused the trainer settings ({chosen}): {exc} (trainer=cpu runs on any machine; docs/configuration.md lists the trainer settings)") from None
+
+
 def _fingerprint(content: Any) -> str:
     return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
 
@@ -193,7 +203,8 @@ def run(cfg: DictConfig, command: str, work_dir: str | Path, callbacks: Sequence
     if trains:
         checkpoint = ModelCheckpoint(dirpath=work_dir / "checkpoints", filename="best", monitor=monitor, mode=parts.mode)
         callbacks += [EarlyStopping(monitor=monitor, mode=parts.mode, patience=cfg.trainer.patience), checkpoint]
-    trainer = pl.Trainer(
+    trainer = _trainer(
+        cfg,
         max_epochs=cfg.trainer.max_epochs,
         accelerator=cfg.trainer.accelerator,
         devices=cfg.trainer.devices,

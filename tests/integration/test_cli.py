@@ -73,6 +73,7 @@ def test_recorded_command_reproduces_the_run(cli_env, tmp_path):
         (["model=ease", "model.l2=-5"], "model.l2=-5.0 is out of range for ease: use a value in (0, inf)"),
         (["seed=-3"], "seed=-3 is out of range"),
         (["trainer.num_threads=0"], "trainer.num_threads=0 must be at least 1, or null"),
+        (["trainer.precision=17"], "Lightning refused the trainer settings"),
     ],
 )
 def test_bad_input_is_one_clear_message(cli_env, tmp_path, args, expected):

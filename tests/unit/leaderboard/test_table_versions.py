@@ -123,3 +123,10 @@ def test_a_version_folder_without_a_readable_manifest_stops_the_build(tmp_path):
     (stray / "manifest.json").write_text("{")
     with pytest.raises(RecbenchError, match="manifest.json: unreadable"):
         build_leaderboards([results], tmp_path / "out")
+
+
+def test_an_output_path_that_is_a_file_is_refused_before_anything_is_read(tmp_path):
+    (tmp_path / "tables").write_text("not a folder")
+    with pytest.raises(RecbenchError, match="--out .*tables is a file; name a folder"):
+        build_leaderboards([tmp_path / "no-records"], tmp_path / "tables")
+    assert (tmp_path / "tables").read_text() == "not a folder"
