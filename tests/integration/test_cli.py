@@ -118,3 +118,11 @@ def test_plugins_list_shows_builtins(cli_env, tmp_path):
     assert done.returncode == 0, done.stderr
     for name in ("pop", "itemknn", "bpr", "ml-100k", "ml-1m"):
         assert name in done.stdout
+
+
+@pytest.mark.parametrize("command", ["train", "benchmark", "tune"])
+def test_help_says_what_the_command_does(cli_env, tmp_path, command):
+    done = recbench(command, "--help", env=cli_env, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith(f"recbench {command}: ")
+    assert "powered by Hydra" not in done.stdout and "== Configuration groups ==" in done.stdout
