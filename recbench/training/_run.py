@@ -124,7 +124,10 @@ def build_model(spec: ModelSpec, n_users: int, n_items: int, hyperparameters: di
         raise RecbenchError(
             f"model '{spec.name}': constructor parameters {missing} have no config field; add them to the config dataclass"
         )
-    return model_class(n_users=n_users, n_items=n_items, **facts, **hyperparameters)
+    try:
+        return model_class(n_users=n_users, n_items=n_items, **facts, **hyperparameters)
+    except ValueError as exc:  # a constructor's usual way to refuse an argument; a plugin's too
+        raise RecbenchError(f"model '{spec.name}': {exc} (its constructor refused the model.* values given)") from None
 
 
 def _trainer(cfg: DictConfig, **arguments: Any) -> pl.Trainer:

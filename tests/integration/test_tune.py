@@ -75,17 +75,18 @@ def test_running_again_resumes_and_never_duplicates_trials(cli_env, tmp_path):
 def test_a_failing_trial_is_recorded_and_the_study_goes_on(cli_env, tmp_path):
     results = tmp_path / "r"
     done = recbench(
-        "tune", "model=bpr", *FAST, "tune.sampler=grid", "tune.final_seeds=[0]", "~search.lr", "~search.weight_decay",
-        "search.embedding_dim.choices=[-1,8]", f"results_dir={results}",  # a negative size cannot be built
+        "tune", "model=ials", *FAST, "tune.sampler=grid", "tune.final_seeds=[0]",
+        "~search.factors", "~search.regularization", "~search.alpha", "~search.iterations",
+        "+search.solver={type:categorical,choices:[lu,cg]}", f"results_dir={results}",  # iALS has no 'lu' solver
         env=cli_env, cwd=tmp_path,
     )
     assert done.returncode == 0, done.stderr
     study = the_study(results)
-    by_size = {t.params["embedding_dim"]: t for t in study.trials}
-    assert by_size[-1].state == TrialState.FAIL and "negative dimension" in by_size[-1].user_attrs["error"]
-    assert by_size[8].state == TrialState.COMPLETE
+    by_solver = {t.params["solver"]: t for t in study.trials}
+    assert by_solver["lu"].state == TrialState.FAIL and "solver='lu' is not supported" in by_solver["lu"].user_attrs["error"]
+    assert by_solver["cg"].state == TrialState.COMPLETE
     [final] = records(results)
-    assert final["hyperparameters"]["embedding_dim"] == 8 and final["tuning"]["trials"]["failed"] == 1
+    assert final["hyperparameters"]["solver"] == "cg" and final["tuning"]["trials"]["failed"] == 1
     assert "1 failed" in done.stdout
 
 

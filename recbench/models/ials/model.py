@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 from torch import Tensor
 
-from recbench.models.base import RecommenderModel
+from recbench.models.base import RecommenderModel, check_choice
 
 SOLVERS = ("exact", "cg")
 INIT_STD = 0.01  # factors start as N(0, INIT_STD²), drawn from the run's seeded generator
@@ -70,8 +70,7 @@ class IALS(RecommenderModel):
         batch_entries: int = 1 << 18,
     ):
         super().__init__(n_users, n_items)
-        if solver not in SOLVERS:
-            raise ValueError(f"solver must be one of {SOLVERS}, got '{solver}'")
+        check_choice("ials", "solver", solver, SOLVERS)
         self.save_hyperparameters()
         self.register_buffer("user_factors", torch.randn(n_users, factors) * INIT_STD)
         self.register_buffer("item_factors", torch.randn(n_items, factors) * INIT_STD)

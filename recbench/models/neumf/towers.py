@@ -10,6 +10,8 @@ cross-entropy over the sampled negatives) and the chunked scoring over all items
 from __future__ import annotations
 
 import torch
+
+from recbench.errors import RecbenchError
 from torch import Tensor, nn
 
 from recbench.models.base import RecommenderModel
@@ -49,7 +51,7 @@ class MLPTower(nn.Module):
     def __init__(self, n_users: int, n_items: int, dim: int, layers: list[int], dropout: float = 0.0):
         super().__init__()
         if not layers:
-            raise ValueError("MLPTower needs at least one hidden layer (mlp_layers)")
+            raise RecbenchError("mlp_layers=[] leaves the MLP tower without a hidden layer; give at least one size, e.g. mlp_layers=[64,32,16]")
         self.user_embedding = _embedding(n_users, dim)
         self.item_embedding = _embedding(n_items, dim)
         self.first_user = nn.Linear(dim, layers[0], bias=False)

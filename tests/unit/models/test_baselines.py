@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 import torch
 
+from recbench.errors import RecbenchError
 from recbench.plugins import get_registry
 from recbench.testing import _harness as kit
 from recbench.training._datamodule import training_matrix
@@ -236,5 +237,5 @@ def test_ials_exact_solves_the_normal_equations(tiny):
 
 
 def test_ials_rejects_an_unknown_solver():
-    with pytest.raises(ValueError, match="solver"):
+    with pytest.raises(RecbenchError, match="ials: solver='lu' is not supported; use one of exact, cg"):
         build("ials", 4, 3, solver="lu")
