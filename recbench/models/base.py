@@ -231,6 +231,12 @@ def check_choice(model: str, field: str, value: str, choices: tuple[str, ...]) -
         raise RecbenchError(f"{model}: {field}='{value}' is not supported; use one of {', '.join(choices)}")
 
 
+def check_heads(model: str, embedding_dim: int, num_heads: int) -> None:
+    """Attention splits each vector into ``num_heads`` equal parts; raise a RecbenchError naming both keys otherwise."""
+    if embedding_dim % num_heads:
+        raise RecbenchError(f"{model}: num_heads={num_heads} must divide embedding_dim={embedding_dim}; choose e.g. num_heads=1 or 2")
+
+
 def dot_scores(hidden: Tensor, weight: Tensor, items: Tensor | None = None, bias: Tensor | None = None) -> Tensor:
     """Output layer of next-item models: ``hidden`` [..., d] against item vectors ``weight`` [n_items, d].
 

@@ -6,7 +6,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from recbench.models.base import SequentialRecommenderModel, dot_scores, keep_last
+from recbench.models.base import SequentialRecommenderModel, check_heads, dot_scores, keep_last
 
 
 class BERT4Rec(SequentialRecommenderModel):
@@ -36,6 +36,7 @@ class BERT4Rec(SequentialRecommenderModel):
         batch_size: int = 128,
     ):
         super().__init__(n_users, n_items, max_length)
+        check_heads("bert4rec", embedding_dim, num_heads)
         self.save_hyperparameters()
         self.mask_index = n_items + 1
         self.item_embedding = nn.Embedding(n_items + 2, embedding_dim, padding_idx=n_items)

@@ -7,7 +7,7 @@ import math
 import torch
 from torch import Tensor, nn
 
-from recbench.models.base import SequentialRecommenderModel, check_choice, dot_scores
+from recbench.models.base import SequentialRecommenderModel, check_choice, check_heads, dot_scores
 
 LOSSES = ("ce", "bce")
 
@@ -35,6 +35,7 @@ class SASRec(SequentialRecommenderModel):
     ):
         super().__init__(n_users, n_items, max_length)
         check_choice("sasrec", "loss", loss, LOSSES)
+        check_heads("sasrec", embedding_dim, num_heads)
         self.save_hyperparameters()
         self.item_embedding = nn.Embedding(n_items + 1, embedding_dim, padding_idx=n_items)
         self.position_embedding = nn.Embedding(max_length, embedding_dim)

@@ -172,3 +172,9 @@ def test_a_sequential_model_reading_held_out_data_is_caught():
     peeking = ModelSpec("peeking-sasrec", PeekingSASRec, SASREC_SPEC.config, ModelTags(task="sequential", input_kind="sequences"))
     with pytest.raises(AssertionError, match="reads held-out data"):
         check_no_held_out_access(peeking)
+
+
+@pytest.mark.parametrize("spec", [SASREC_SPEC, BERT4REC_SPEC], ids=lambda spec: spec.name)
+def test_heads_that_do_not_divide_the_width_are_one_clear_error(spec):
+    with pytest.raises(RecbenchError, match=f"{spec.name}: num_heads=3 must divide embedding_dim=64"):
+        build_model(spec, 5, 7, {**spec.defaults(), "num_heads": 3})
