@@ -156,10 +156,11 @@ def _check_within_bounds(spec: ModelSpec, where: str) -> None:
         bounds = bounds_of(spec)
     except RecbenchError as exc:
         raise RecbenchError(f"{where}: {exc}") from None
+    defaults = spec.defaults()
     for name, interval in bounds.items():
         dimension = spec.search_space.get(name, {})
         given = {
-            "default": spec.defaults()[name],
+            "default": defaults[name],
             "kit_hyperparameters": spec.kit_hyperparameters.get(name),
             "search_space": [dimension.get(end) for end in ("low", "high") if dimension.get(end) is not None]
             + list(dimension.get("choices") or []),

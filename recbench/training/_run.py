@@ -27,8 +27,8 @@ from recbench.records import SCHEMA_VERSION, environment, new_run_id, write_reco
 from recbench.training._datamodule import interaction_matrix, training_matrix
 from recbench.training._loggers import finish_logging, make_logger
 from recbench.training._memory import peak_memory_mb, start_peak_memory
-from recbench.training._settings import check_run_settings
 from recbench.training._protocol import check_protocol, describe, lower_is_better, metric_sources, protocol_split, protocol_task
+from recbench.training._settings import check_run_settings
 from recbench.training._tasks import TASKS
 
 # Advice for generic dataloaders does not apply to pre-built tensor batches; the sparse

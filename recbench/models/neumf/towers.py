@@ -10,10 +10,9 @@ cross-entropy over the sampled negatives) and the chunked scoring over all items
 from __future__ import annotations
 
 import torch
-
-from recbench.errors import RecbenchError
 from torch import Tensor, nn
 
+from recbench.errors import RecbenchError
 from recbench.models.base import RecommenderModel
 from recbench.models.losses import bce_loss
 
