@@ -84,6 +84,17 @@ def test_bad_input_is_one_clear_message(cli_env, tmp_path, args, expected):
     assert not list((tmp_path / "r").glob("runs/*.json"))
 
 
+@pytest.mark.parametrize("args", [["train"], ["train", "-m", "seed=0,1"], ["tune"], ["benchmark", "models=[pop]"]])
+def test_results_dir_that_is_a_file_is_refused_before_anything_is_written(cli_env, tmp_path, args):
+    in_the_way = tmp_path / "results"
+    in_the_way.write_text("not a folder")
+    done = recbench(*args, f"results_dir={in_the_way / 'r'}", env=cli_env, cwd=tmp_path)
+    assert done.returncode == 2
+    assert f"results_dir={in_the_way / 'r'}: {in_the_way} is a file, not a folder" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert in_the_way.read_text() == "not a folder"
+
+
 def test_missing_data_says_where_to_put_the_files(cli_env, tmp_path):
     cli_env["RECBENCH_DATA_DIR"] = str(tmp_path / "empty")
     done = recbench("train", "model=pop", "download=false", f"results_dir={tmp_path / 'r'}", env=cli_env, cwd=tmp_path)
