@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib
 import os
 import sys
+import warnings
 
 from recbench.cli._startup import defer_scipy_signal
 
@@ -39,6 +40,19 @@ COMMANDS = {
 }
 
 
+_python_show_warning = warnings.showwarning
+
+
+def show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    """recbench's own warnings as one line, like its errors; other libraries' keep Python's format."""
+    from recbench.errors import RecbenchWarning
+
+    if issubclass(category, RecbenchWarning):
+        print(f"recbench: warning: {message}", file=sys.stderr if file is None else file)
+    else:
+        _python_show_warning(message, category, filename, lineno, file, line)
+
+
 def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or argv[0] in ("-h", "--help", "help"):
@@ -52,5 +66,6 @@ def main(argv: list[str] | None = None) -> None:
         print(f"recbench: unknown command '{command}'. Commands: {', '.join(COMMANDS)}", file=sys.stderr)
         sys.exit(2)
     module_name, function = COMMANDS[command]
+    warnings.showwarning = show_warning
     defer_scipy_signal()
     getattr(importlib.import_module(module_name), function)(rest)

@@ -25,7 +25,7 @@ from typing import Any, Callable, Mapping
 import numpy as np
 import pandas as pd
 
-from recbench.errors import RecbenchError
+from recbench.errors import RecbenchError, RecbenchWarning
 
 MANIFEST = "manifest.json"
 CACHE_FORMAT = 1  # bump when the layout of an entry changes
@@ -53,7 +53,7 @@ def cached(
         try:
             return read_entry(entry)
         except Exception as exc:  # a damaged entry (disk error, foreign edit) is rebuilt, not trusted
-            warnings.warn(f"{entry}: unreadable cache entry ({exc}); rebuilding it", stacklevel=2)
+            warnings.warn(f"{entry}: unreadable cache entry ({exc}); rebuilding it", RecbenchWarning, stacklevel=2)
             shutil.rmtree(entry, ignore_errors=True)
     artifacts = dict(build())
     write_entry(entry, artifacts)

@@ -17,7 +17,7 @@ from recbench.data._digest import remembered_sha256
 from recbench.data._fetch import locate, resolve_cache_dir, resolve_data_dir
 from recbench.data._options import DUPLICATE_POLICIES, canonical_options, fingerprint_options
 from recbench.data._spec import DatasetSpec
-from recbench.errors import RecbenchError
+from recbench.errors import RecbenchError, RecbenchWarning
 
 # Bump when preprocessing changes meaning: it is part of every dataset fingerprint.
 PREPROCESSING_VERSION = 1
@@ -85,6 +85,7 @@ def load_dataset(
             warnings.warn(
                 f"{source.files[name]}: sha256 {raw_sha256[name]} differs from the official release's {expected}; "
                 "results will carry a different dataset fingerprint",
+                RecbenchWarning,
                 stacklevel=2,
             )
     fingerprint = _fingerprint(

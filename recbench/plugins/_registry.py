@@ -17,7 +17,7 @@ from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any, Callable
 
-from recbench.errors import RecbenchError
+from recbench.errors import RecbenchError, RecbenchWarning
 from recbench.plugins._bounds import bounds_of, out_of_range
 from recbench.plugins._spec import INPUT_KINDS, TASKS, ModelSpec
 
@@ -26,7 +26,7 @@ BUILTIN_DISTRIBUTION = "recbench"
 DISABLE_VARIABLE = "RECBENCH_DISABLE_PLUGINS"
 
 
-class PluginWarning(UserWarning):
+class PluginWarning(RecbenchWarning):
     """A plugin was skipped; the message names it, its distribution and the fix."""
 
 
