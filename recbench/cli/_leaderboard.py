@@ -59,15 +59,17 @@ def _train(overrides: list[str], results_dir: Path) -> subprocess.CompletedProce
     return subprocess.run(command, capture_output=True, text=True)
 
 
-def _new_record(results_dir: Path, compression: dict | None = None) -> dict:
-    """The re-run's record of the given variant (a `compress=...` run writes the float model's record too)."""
-    from recbench.leaderboard import compression_of, load_runs
+def _new_record(results_dir: Path, compression: dict | None = None, exclude: set[Path] = frozenset()) -> dict:
+    """The re-run's record of the given variant (a `compress=...` run writes the float model's record too),
+    among the records in ``results_dir`` other than ``exclude`` (those that were there before)."""
+    from recbench.leaderboard import compression_of, read_run
 
-    runs, rejected = load_runs([results_dir])
-    runs = [run for run in runs if compression_of(run.record) == compression]
-    if rejected or len(runs) != 1:
-        raise RecbenchError(f"the re-run left {len(runs)} valid record(s) in {results_dir}, expected one")
-    return runs[0].record
+    paths = sorted(set((results_dir / "runs").glob("*.json")) - set(exclude))
+    records = [read_run(path).record for path in paths]
+    records = [record for record in records if compression_of(record) == compression]
+    if len(records) != 1:
+        raise RecbenchError(f"the re-run left {len(records)} new record(s) of that variant in {results_dir}, expected one")
+    return records[0]
 
 
 def build(args: argparse.Namespace) -> None:
@@ -120,13 +122,31 @@ def verify(args: argparse.Namespace) -> None:
 
 
 def reproduce(args: argparse.Namespace) -> None:
-    from recbench.leaderboard import find_command, train_overrides
+    from recbench.leaderboard import find_run, metric_differences, reproduced, train_overrides
+    from recbench.leaderboard._reruns import REPRODUCED_WITHIN
 
-    command = find_command(args.run_id, args.places or ["results", "leaderboards"])
-    overrides = train_overrides(command)
-    print(f"re-running: {command} (records to {args.results_dir})", flush=True)
-    done = subprocess.run([sys.executable, "-m", "recbench.cli", "train", *overrides, f"results_dir={args.results_dir}"])
-    sys.exit(done.returncode)
+    recorded = find_run(args.run_id, args.places or ["results", "leaderboards"])
+    overrides = train_overrides(recorded.command)
+    results_dir = Path(args.results_dir)
+    before = set((results_dir / "runs").glob("*.json"))
+    print(f"re-running: {recorded.command} (records to {results_dir})", flush=True)
+    done = subprocess.run([sys.executable, "-m", "recbench.cli", "train", *overrides, f"results_dir={results_dir}"])
+    if done.returncode != 0:
+        sys.exit(done.returncode)
+    rerun = _new_record(results_dir, recorded.compression, exclude=before)
+    differences = metric_differences(recorded.test_metrics, rerun["metrics"]["test"])
+    print(f"test metrics of {args.run_id} (recorded) and {rerun['run_id']} (re-run):")
+    for name, (old, new) in differences.items():
+        change = "missing" if new is None else "identical" if new == old else f"{new - old:+.2e}"
+        print(f"  {name}: {old:.6f} -> {'-' if new is None else f'{new:.6f}'} ({change})")
+    if reproduced(differences):
+        print(f"reproduced: every test metric within {REPRODUCED_WITHIN:g} of the recorded one")
+        return
+    print(
+        f"NOT reproduced: a test metric is missing or differs by more than {REPRODUCED_WITHIN:g}. Runs agree only "
+        f"with the same config, seed, device kind and thread count (recorded on {recorded.device})"
+    )
+    sys.exit(1)
 
 
 def leaderboard_command(argv: list[str]) -> None:

@@ -11,7 +11,7 @@ from recbench.leaderboard._build import TABLE_FILES, BuildResult, build_leaderbo
 from recbench.leaderboard._diff import TableDiff, diff_tables, format_diff, read_table
 from recbench.leaderboard._keys import BenchmarkKey, RowKey, compression_of, tuning_budget
 from recbench.leaderboard._pareto import pareto_front
-from recbench.leaderboard._reruns import Rerun, find_command, plan_reruns, train_overrides
+from recbench.leaderboard._reruns import RecordedRun, Rerun, find_run, metric_differences, plan_reruns, reproduced, train_overrides
 from recbench.leaderboard._runs import Rejected, Run, load_runs, read_run
 from recbench.leaderboard._statistics import SeedSummary, holm, paired_p_value, seed_summary
 from recbench.leaderboard._table import Row, Table, build_table
@@ -20,6 +20,7 @@ __all__ = [
     "TABLE_FILES",
     "BenchmarkKey",
     "BuildResult",
+    "RecordedRun",
     "Rejected",
     "Rerun",
     "Row",
@@ -32,15 +33,17 @@ __all__ = [
     "build_table",
     "compression_of",
     "diff_tables",
-    "find_command",
+    "find_run",
     "format_diff",
     "holm",
     "load_runs",
+    "metric_differences",
     "paired_p_value",
     "pareto_front",
     "plan_reruns",
     "read_run",
     "read_table",
+    "reproduced",
     "seed_summary",
     "train_overrides",
     "tuning_budget",

@@ -14,13 +14,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from recbench.errors import RecbenchError
-from recbench.leaderboard._keys import describe_compression
+from recbench.leaderboard._keys import compression_of, describe_compression
 from recbench.leaderboard._runs import read_run
 
 # A Hydra override `key=value` (or +key / ~key): no flags, no Hydra internals, no group paths.
 OVERRIDE = re.compile(r"[+~]?[A-Za-z_][A-Za-z0-9_.\-]*=[^\n\r]*")
 # Float noise allowed between a re-run and the interval it must fall into.
 TOLERANCE = 1e-9
+# A re-run "reproduces" a record when every test metric is within this of the recorded one: summation
+# order changes (a refactoring, another BLAS path) move float32-computed metrics by about 1e-8.
+REPRODUCED_WITHIN = 1e-6
 
 
 def train_overrides(command: str) -> list[str]:
@@ -122,12 +125,24 @@ def _plans(folder: Path, metric: str, commands: dict, ranked: list, rows: int | 
     return plans
 
 
-def find_command(run_id: str, places: list[str | Path]) -> str:
-    """The recorded command of ``run_id``, from results folders (``runs/<id>.json``) or leaderboard manifests."""
+@dataclass(frozen=True)
+class RecordedRun:
+    """What a re-run of one recorded run is compared with."""
+
+    command: str
+    test_metrics: dict[str, float]
+    compression: dict | None  # which of a `compress=...` run's records it is
+    device: str
+
+
+def find_run(run_id: str, places: list[str | Path]) -> RecordedRun:
+    """``run_id``'s command and test metrics, from results folders (``runs/<id>.json``) or leaderboard manifests."""
     for place in map(Path, places):
         for candidate in (place / "runs" / f"{run_id}.json", place / f"{run_id}.json"):
             if candidate.is_file():
-                return read_run(candidate).record["command"]
+                record = read_run(candidate).record
+                device = record["environment"].get("device", "unknown")
+                return RecordedRun(record["command"], record["metrics"]["test"], compression_of(record), device)
         for manifest in sorted(place.glob("**/manifest.json")) if place.is_dir() else []:
             try:
                 entries = json.loads(manifest.read_text(encoding="utf-8")).get("runs", [])
@@ -135,5 +150,25 @@ def find_command(run_id: str, places: list[str | Path]) -> str:
                 continue
             for entry in entries:
                 if isinstance(entry, dict) and entry.get("run_id") == run_id and isinstance(entry.get("command"), str):
-                    return entry["command"]
+                    compression = _row_compression(manifest, entry.get("row_id"))
+                    return RecordedRun(entry["command"], entry.get("test_metrics", {}), compression, entry.get("device", "unknown"))
     raise RecbenchError(f"run {run_id} not found in {', '.join(map(str, places))}")
+
+
+def _row_compression(manifest: Path, row_id: str | None) -> dict | None:
+    """The compression of a manifest entry's row, from the table.json beside the manifest."""
+    try:
+        rows = json.loads((manifest.parent / "table.json").read_text(encoding="utf-8")).get("rows", [])
+    except (OSError, ValueError):
+        return None
+    return next((row.get("compression") for row in rows if isinstance(row, dict) and row.get("row_id") == row_id), None)
+
+
+def metric_differences(recorded: dict[str, float], rerun: dict[str, float]) -> dict[str, tuple[float, float | None]]:
+    """Each recorded test metric with the re-run's value (None where the re-run lacks it)."""
+    return {name: (value, rerun.get(name)) for name, value in sorted(recorded.items())}
+
+
+def reproduced(differences: dict[str, tuple[float, float | None]]) -> bool:
+    """Every recorded metric came back, equal up to float noise (``REPRODUCED_WITHIN``)."""
+    return all(new is not None and abs(new - old) <= REPRODUCED_WITHIN for old, new in differences.values())

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from tests.integration.cli import recbench, records
@@ -93,6 +95,27 @@ def test_results_dir_that_is_a_file_is_refused_before_anything_is_written(cli_en
     assert f"results_dir={in_the_way / 'r'}: {in_the_way} is a file, not a folder" in done.stderr
     assert "Traceback" not in done.stderr
     assert in_the_way.read_text() == "not a folder"
+
+
+def test_reproduce_reruns_a_record_and_compares_its_metrics(cli_env, tmp_path):
+    done = recbench("train", "model=bpr", "trainer.max_epochs=1", "seed=2", f"results_dir={tmp_path / 'a'}", env=cli_env, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    [original] = records(tmp_path / "a")
+
+    def reproduce():
+        return recbench("reproduce", original["run_id"], "--from", str(tmp_path / "a"), "--results-dir", str(tmp_path / "b"), env=cli_env, cwd=tmp_path)
+
+    again = reproduce()
+    assert again.returncode == 0, again.stderr
+    assert "ndcg@10: " in again.stdout and "(identical)" in again.stdout
+    assert "reproduced: every test metric within 1e-06 of the recorded one" in again.stdout
+    # a record whose command no longer says what made its numbers is not reproduced
+    path = next((tmp_path / "a" / "runs").glob("*.json"))
+    path.write_text(path.read_text().replace(" seed=2", " seed=3"))
+    again = reproduce()
+    assert again.returncode == 1
+    assert "NOT reproduced" in again.stdout and "ndcg@10: " in again.stdout
+    assert len(records(tmp_path / "b")) == 2
 
 
 def test_missing_data_says_where_to_put_the_files(cli_env, tmp_path):

@@ -6,7 +6,7 @@ import pytest
 from leaderboard_fixtures import values, write_run
 
 from recbench.errors import RecbenchError
-from recbench.leaderboard import build_leaderboards, find_command, plan_reruns, train_overrides
+from recbench.leaderboard import build_leaderboards, find_run, metric_differences, plan_reruns, reproduced, train_overrides
 
 
 def test_overrides_of_a_recorded_command_drop_its_results_dir():
@@ -53,10 +53,22 @@ def test_plans_spread_over_the_ranking_and_use_the_lowest_seed(version):
         plan_reruns(version, row_ids=["nope"])
 
 
-def test_a_command_is_found_in_results_or_in_manifests(version, tmp_path):
+def test_a_run_is_found_in_results_or_in_manifests(version, tmp_path):
     plan = plan_reruns(version, rows=1)[0]
     expected = "recbench train dataset=ml-100k protocol=ratio-811-full model=a seed=0"
-    assert find_command(plan.run_id, [tmp_path / "results"]) == expected
-    assert find_command(plan.run_id, [tmp_path / "out"]) == expected
+    from_record, from_manifest = find_run(plan.run_id, [tmp_path / "results"]), find_run(plan.run_id, [tmp_path / "out"])
+    assert from_record.command == from_manifest.command == expected
+    assert from_record.test_metrics == from_manifest.test_metrics
+    assert from_record.test_metrics["ndcg@10"] == pytest.approx(0.5)
+    assert from_record.compression is None and from_manifest.compression is None
     with pytest.raises(RecbenchError, match="run nope not found"):
-        find_command("nope", [tmp_path / "out"])
+        find_run("nope", [tmp_path / "out"])
+
+
+def test_a_rerun_reproduces_only_when_every_metric_comes_back_equal_up_to_float_noise():
+    recorded = {"ndcg@10": 0.3, "hr@10": 0.7}
+    assert reproduced(metric_differences(recorded, {"ndcg@10": 0.3, "hr@10": 0.7}))
+    assert reproduced(metric_differences(recorded, {"ndcg@10": 0.3 + 1e-8, "hr@10": 0.7}))
+    assert not reproduced(metric_differences(recorded, {"ndcg@10": 0.3001, "hr@10": 0.7}))
+    assert not reproduced(metric_differences(recorded, {"ndcg@10": 0.3}))
+    assert metric_differences(recorded, {"ndcg@10": 0.3}) == {"hr@10": (0.7, None), "ndcg@10": (0.3, 0.3)}
