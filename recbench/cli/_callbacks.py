@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from hydra.experimental.callback import Callback
-from omegaconf import DictConfig
+from omegaconf import DictConfig, OmegaConf
 
 from recbench.cli._errors import user_errors
 from recbench.errors import RecbenchError
@@ -41,4 +41,4 @@ class CheckOutputFolders(Callback):
     def _check(config: DictConfig, hydra_key: str) -> None:
         with user_errors():
             check_output_folder("results_dir", str(config.results_dir))
-            check_output_folder(hydra_key, str(config.hydra.run.dir if hydra_key == "hydra.run.dir" else config.hydra.sweep.dir))
+            check_output_folder(hydra_key, str(OmegaConf.select(config, hydra_key)))

@@ -72,6 +72,11 @@ def _new_record(results_dir: Path, compression: dict | None = None, exclude: set
     return records[0]
 
 
+def _change(old: float, new: float | None) -> str:
+    """How a re-run's value differs from the recorded one, as `verify` and `reproduce` print it."""
+    return "missing" if new is None else "identical" if new == old else f"{new - old:+.2e}"
+
+
 def build(args: argparse.Namespace) -> None:
     from recbench.leaderboard import build_leaderboards
 
@@ -111,7 +116,7 @@ def verify(args: argparse.Namespace) -> None:
             outside += not inside
             interval = "no interval (one seed)" if plan.ci_low is None else f"interval [{plan.ci_low:.6f}, {plan.ci_high:.6f}]"
             print(
-                f"  {plan.metric}: re-run {value:.6f}, recorded {plan.original:.6f} ({'identical' if value == plan.original else f'{value - plan.original:+.2e}'}); "
+                f"  {plan.metric}: re-run {value:.6f}, recorded {plan.original:.6f} ({_change(plan.original, value)}); "
                 f"{interval}: {'inside' if inside else 'OUTSIDE'}"
             )
     finally:
@@ -122,8 +127,7 @@ def verify(args: argparse.Namespace) -> None:
 
 
 def reproduce(args: argparse.Namespace) -> None:
-    from recbench.leaderboard import find_run, metric_differences, reproduced, train_overrides
-    from recbench.leaderboard._reruns import REPRODUCED_WITHIN
+    from recbench.leaderboard import REPRODUCED_WITHIN, find_run, metric_differences, reproduced, train_overrides
 
     recorded = find_run(args.run_id, args.places or ["results", "leaderboards"])
     overrides = train_overrides(recorded.command)
@@ -137,8 +141,7 @@ def reproduce(args: argparse.Namespace) -> None:
     differences = metric_differences(recorded.test_metrics, rerun["metrics"]["test"])
     print(f"test metrics of {args.run_id} (recorded) and {rerun['run_id']} (re-run):")
     for name, (old, new) in differences.items():
-        change = "missing" if new is None else "identical" if new == old else f"{new - old:+.2e}"
-        print(f"  {name}: {old:.6f} -> {'-' if new is None else f'{new:.6f}'} ({change})")
+        print(f"  {name}: {old:.6f} -> {'-' if new is None else f'{new:.6f}'} ({_change(old, new)})")
     if reproduced(differences):
         print(f"reproduced: every test metric within {REPRODUCED_WITHIN:g} of the recorded one")
         return

@@ -11,12 +11,13 @@ from recbench.leaderboard._build import TABLE_FILES, BuildResult, build_leaderbo
 from recbench.leaderboard._diff import TableDiff, diff_tables, format_diff, read_table
 from recbench.leaderboard._keys import BenchmarkKey, RowKey, compression_of, tuning_budget
 from recbench.leaderboard._pareto import pareto_front
-from recbench.leaderboard._reruns import RecordedRun, Rerun, find_run, metric_differences, plan_reruns, reproduced, train_overrides
+from recbench.leaderboard._reruns import REPRODUCED_WITHIN, RecordedRun, Rerun, find_run, metric_differences, plan_reruns, reproduced, train_overrides
 from recbench.leaderboard._runs import Rejected, Run, load_runs, read_run
 from recbench.leaderboard._statistics import SeedSummary, holm, paired_p_value, seed_summary
 from recbench.leaderboard._table import Row, Table, build_table
 
 __all__ = [
+    "REPRODUCED_WITHIN",
     "TABLE_FILES",
     "BenchmarkKey",
     "BuildResult",
