@@ -50,6 +50,8 @@ def check_protocol(protocol: DictConfig, task: str | None = None, model: str | N
     if evaluates == "ctr":
         _check_ctr_protocol(protocol)
         return
+    if not protocol.cutoffs or min(protocol.cutoffs) < 1:  # the schema already makes them integers
+        raise RecbenchError(f"protocol.cutoffs={list(protocol.cutoffs)}: the cutoffs k of metric@k must be one or more whole numbers, each at least 1, e.g. protocol.cutoffs=[5,10,20]")
     computed = [metric_key(name, k) for name in protocol.metrics for k in protocol.cutoffs]
     if protocol.valid_metric not in computed:
         raise RecbenchError(f"protocol.valid_metric='{protocol.valid_metric}' is not computed; choose one of {computed}")

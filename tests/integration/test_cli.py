@@ -71,6 +71,7 @@ def test_recorded_command_reproduces_the_run(cli_env, tmp_path):
         (["model.embeding_dim=3"], "Key 'embeding_dim' not in 'BPRConfig'"),
         (["trainer.max_epoch=3"], "Key 'max_epoch' not in 'TrainerConfig'"),
         (["protocol.valid_metric=ndcg@7"], "protocol.valid_metric='ndcg@7' is not computed"),
+        (["protocol.cutoffs=[0,10]"], "protocol.cutoffs=[0, 10]: the cutoffs k of metric@k must be one or more whole numbers, each at least 1"),
         (["model.embedding_dim=0"], "model.embedding_dim=0 is out of range for bpr: use a value in [1, inf) (default 64)"),
         (["model=ease", "model.l2=-5"], "model.l2=-5.0 is out of range for ease: use a value in (0, inf)"),
         (["seed=-3"], "seed=-3 is out of range"),
