@@ -30,13 +30,14 @@ RECBOLE_NAMES = {
 SPLIT_FOLDER = "recbench-split"  # RecBole's dataset name for recbench's split
 # Runs in RecBole's Python: one model, one dataset folder, one config; prints its test result as JSON.
 RUNNER = """
-import functools, json, sys
+import functools, json, resource, sys
 import torch
 torch.load = functools.partial(torch.load, weights_only=False)  # RecBole 1.2.1 pickles its config into checkpoints
 from recbole.quick_start import run_recbole
 model, dataset, config = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
 result = run_recbole(model=model, dataset=dataset, config_dict=config)
-print("RESULT " + json.dumps({k: float(v) for k, v in result["test_result"].items()}))
+peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
+print("RESULT " + json.dumps({**{k: float(v) for k, v in result["test_result"].items()}, "peak_mb": peak_mb}))
 """
 
 
@@ -55,7 +56,8 @@ def run(python: str, model: str, data_path: Path, dataset: str, *, seed: int = 2
 
     On the folder ``write_split`` made, RecBole reads the given train/valid/test files; on any
     other it splits the atomic ``<dataset>.inter`` its own way (random 80/10/10 per user).
-    Returns the test NDCG@10 and HR@10 and the process's wall seconds, start-up included.
+    Returns the test NDCG@10 and HR@10, the process's wall seconds (start-up included) and its
+    peak resident memory in MB.
     """
     config = {
         "data_path": str(data_path),
@@ -81,4 +83,4 @@ def run(python: str, model: str, data_path: Path, dataset: str, *, seed: int = 2
     if done.returncode or not lines:
         raise SystemExit(f"RecBole {model} on {dataset} failed (exit {done.returncode}):\n{done.stderr[-2000:]}")
     result = json.loads(lines[-1][len("RESULT "):])
-    return {"ndcg@10": result["ndcg@10"], "hr@10": result["hit@10"], "wall_s": wall}
+    return {"ndcg@10": result["ndcg@10"], "hr@10": result["hit@10"], "wall_s": wall, "peak_mb": result["peak_mb"]}

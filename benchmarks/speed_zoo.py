@@ -320,14 +320,14 @@ def main(argv: list[str] | None = None) -> None:
         if peer_data and name in _recbole.RECBOLE_NAMES and not overrides:
             # RecBole's whole process on the same split, right after recbench's, under the same load.
             peer = _recbole.run(args.recbole_python, name, peer_data, peer_split, epochs=args.process_epochs or 20, env=env)
-            p.update(recbole_s=peer["wall_s"], recbole_measured=True, recbole_ndcg10=peer["ndcg@10"])
+            p.update(recbole_s=peer["wall_s"], recbole_peak_mb=peer["peak_mb"], recbole_measured=True, recbole_ndcg10=peer["ndcg@10"])
         elif name in recbole.get("process", {}):
             p["recbole_s"] = recbole["process"][name]
+            if name in recbole.get("process_peak_mb", {}):
+                p["recbole_peak_mb"] = recbole["process_peak_mb"][name]
         if "recbole_s" in p:
             p["recbole_speedup"] = p["recbole_s"] / p["wall_s"]
             p["recbole_pass"] = p["recbole_speedup"] >= RECBOLE_SPEEDUP[args.dataset]
-        if name in recbole.get("process_peak_mb", {}):
-            p["recbole_peak_mb"] = recbole["process_peak_mb"][name]
         results["process"][label] = p
         print(f"{label}: process {p['wall_s']:.2f} s, peak {p['peak_memory_mb']:.0f} MB", flush=True)
     if peer_data:

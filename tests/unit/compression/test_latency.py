@@ -40,3 +40,9 @@ def test_repeats_stop_when_the_budget_is_spent():
     model = Scorer(0.05)
     scoring_ms_per_1000_users(model, [torch.arange(100)], repeats=5, budget_seconds=0.12)
     assert model.calls == 3  # warm-up, then timed passes until more than 0.12 s was spent
+
+
+def test_a_run_spends_about_a_second_timing_a_model_of_slow_passes():
+    model = Scorer(0.3)  # EASE on ML-1M takes about 0.6 s a pass; six passes were 3.6 s of each run
+    scoring_ms_per_1000_users(model, [torch.arange(100)])
+    assert 2 <= model.calls <= 4  # warm-up and timed passes until more than one second was spent
