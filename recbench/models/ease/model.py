@@ -3,17 +3,7 @@ import torch
 from torch import Tensor
 
 from recbench.models.base import RecommenderModel
-from recbench.sparse import rows_dense
-
-
-def item_gram(train: Tensor, chunk: int = 4096, dtype: torch.dtype = torch.float64) -> Tensor:
-    """XᵀX [n_items, n_items] of a sparse CSR X, accumulated over blocks of users."""
-    n_users, n_items = train.shape
-    gram = torch.zeros(n_items, n_items, dtype=dtype)
-    for start in range(0, n_users, chunk):
-        rows = rows_dense(train, torch.arange(start, min(start + chunk, n_users))).to(dtype)
-        gram.addmm_(rows.T, rows)
-    return gram
+from recbench.sparse import column_gram
 
 
 class EASE(RecommenderModel):
@@ -30,7 +20,7 @@ class EASE(RecommenderModel):
 
     def fit_matrix(self, train: Tensor) -> None:
         super().fit_matrix(train)
-        gram = item_gram(train)
+        gram = column_gram(train)
         gram.diagonal().add_(self.hparams.l2)
         precision = torch.cholesky_inverse(torch.linalg.cholesky(gram))
         weights = precision / -precision.diagonal().unsqueeze(0)

@@ -3,20 +3,11 @@ import torch
 from torch import Tensor
 
 from recbench.models.base import RecommenderModel
-from recbench.sparse import rows_dense
+from recbench.sparse import column_gram
 
 # Up to this many items the right singular vectors come exactly from an eigendecomposition
 # of XᵀX; above it, from a seeded randomized SVD (Halko et al., 2011).
 EXACT_MAX_ITEMS = 2048
-
-
-def item_gram(train: Tensor, chunk: int = 4096) -> Tensor:
-    n_users, n_items = train.shape
-    gram = torch.zeros(n_items, n_items, dtype=torch.float64)
-    for start in range(0, n_users, chunk):
-        rows = rows_dense(train, torch.arange(start, min(start + chunk, n_users))).double()
-        gram.addmm_(rows.T, rows)
-    return gram
 
 
 def randomized_right_vectors(train: Tensor, rank: int, oversample: int = 20, power_iterations: int = 6, seed: int = 0) -> Tensor:
@@ -47,7 +38,7 @@ class PureSVD(RecommenderModel):
         if rank == 0:
             return
         if self.n_items <= EXACT_MAX_ITEMS:
-            _, vectors = torch.linalg.eigh(item_gram(train))  # ascending eigenvalues
+            _, vectors = torch.linalg.eigh(column_gram(train))  # ascending eigenvalues
             factors = vectors[:, -rank:].flip(1)
         else:
             factors = randomized_right_vectors(train, rank)
