@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import statistics
 import sys
@@ -77,6 +78,8 @@ def main() -> None:
     parser.add_argument("--own-split", type=Path, default=None, help="a RecBole atomic .inter file to also split RecBole's way")
     parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
     args = parser.parse_args()
+    if not os.environ.get("RECBENCH_DATA_DIR"):
+        parser.error("set RECBENCH_DATA_DIR to the folder holding the dataset's files (e.g. ml-100k/u.data)")
 
     table = published_table(args.dataset, args.protocol)
     defaults = {row["model"]: row for row in table["rows"] if row["tuning"] == "not tuned"}
@@ -107,7 +110,7 @@ def main() -> None:
     print("|---|---:|---:|---:|---:|---:|")
     for r in results:
         mine, theirs = r["recbench_defaults"], statistics.mean(r["recbole_same_split"])
-        gap = f"{mine['mean'] - theirs:+.4f}" if mine else "—"
+        gap = f"{mine['mean'] - theirs:+.5f}" if mine else "—"
         own = summary(r["recbole_own_split"]) if r["recbole_own_split"] else "—"
         print(f"| {r['model']} | {cell(mine)} | {cell(r['recbench_tuned'])} | {summary(r['recbole_same_split'])} | {gap} | {own} |")
     if args.json:
