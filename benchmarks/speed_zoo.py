@@ -315,23 +315,25 @@ def main(argv: list[str] | None = None) -> None:
         env["OMP_NUM_THREADS"] = env["MKL_NUM_THREADS"] = str(args.threads)
     peer_data = Path(tempfile.mkdtemp(prefix="recbole-")) if args.recbole_python and args.process else None
     peer_split = _recbole.write_split(split, peer_data) if peer_data else None
-    for label, name, overrides in map(parse_model, args.process):
-        p = bench_process(args.dataset, name, overrides, args.process_epochs, args.threads, env)
-        if peer_data and name in _recbole.RECBOLE_NAMES and not overrides:
-            # RecBole's whole process on the same split, right after recbench's, under the same load.
-            peer = _recbole.run(args.recbole_python, name, peer_data, peer_split, epochs=args.process_epochs or 20, env=env)
-            p.update(recbole_s=peer["wall_s"], recbole_peak_mb=peer["peak_mb"], recbole_measured=True, recbole_ndcg10=peer["ndcg@10"])
-        elif name in recbole.get("process", {}):
-            p["recbole_s"] = recbole["process"][name]
-            if name in recbole.get("process_peak_mb", {}):
-                p["recbole_peak_mb"] = recbole["process_peak_mb"][name]
-        if "recbole_s" in p:
-            p["recbole_speedup"] = p["recbole_s"] / p["wall_s"]
-            p["recbole_pass"] = p["recbole_speedup"] >= RECBOLE_SPEEDUP[args.dataset]
-        results["process"][label] = p
-        print(f"{label}: process {p['wall_s']:.2f} s, peak {p['peak_memory_mb']:.0f} MB", flush=True)
-    if peer_data:
-        shutil.rmtree(peer_data, ignore_errors=True)
+    try:  # the RecBole copy of the split goes, whatever happens to the runs
+        for label, name, overrides in map(parse_model, args.process):
+            p = bench_process(args.dataset, name, overrides, args.process_epochs, args.threads, env)
+            if peer_data and name in _recbole.RECBOLE_NAMES and not overrides:
+                # RecBole's whole process on the same split, right after recbench's, under the same load.
+                peer = _recbole.run(args.recbole_python, name, peer_data, peer_split, epochs=args.process_epochs or 20, env=env)
+                p.update(recbole_s=peer["wall_s"], recbole_peak_mb=peer["peak_mb"], recbole_measured=True, recbole_ndcg10=peer["ndcg@10"])
+            elif name in recbole.get("process", {}):
+                p["recbole_s"] = recbole["process"][name]
+                if name in recbole.get("process_peak_mb", {}):
+                    p["recbole_peak_mb"] = recbole["process_peak_mb"][name]
+            if "recbole_s" in p:
+                p["recbole_speedup"] = p["recbole_s"] / p["wall_s"]
+                p["recbole_pass"] = p["recbole_speedup"] >= RECBOLE_SPEEDUP[args.dataset]
+            results["process"][label] = p
+            print(f"{label}: process {p['wall_s']:.2f} s, peak {p['peak_memory_mb']:.0f} MB", flush=True)
+    finally:
+        if peer_data:
+            shutil.rmtree(peer_data, ignore_errors=True)
     results["load_average_end"] = os.getloadavg()
 
     print(table(results))
