@@ -34,21 +34,49 @@ def rows_dense(matrix: Tensor, rows: Tensor) -> Tensor:
     return dense
 
 
-def column_gram(matrix: Tensor, chunk: int = 4096) -> Tensor:
-    """XᵀX [n_columns, n_columns], in float64, of a sparse CSR X, accumulated over blocks of rows.
+def rows_times(matrix: Tensor, rows: Tensor, dense: Tensor) -> Tensor:
+    """``matrix[rows] @ dense`` [len(rows), dense.shape[1]] for a sparse CSR ``matrix``, rows kept sparse.
 
-    The blocks are multiplied in float32 when that is exact: integer entries whose largest
+    One ``embedding_bag`` sums, for each row, the rows of ``dense`` at its stored columns,
+    weighted by the stored values: nnz · d work instead of the len(rows) · n_columns · d of a
+    dense product (EASE's scores of every ML-1M user: about 4 times faster on one thread).
+    Each row is summed in column order, so the result does not depend on the batch.
+    """
+    crow, col = matrix.crow_indices(), matrix.col_indices()
+    rows = rows.to(crow.device)
+    _, columns, flat = row_entries(crow, col, rows)
+    lengths = crow[rows + 1] - crow[rows]
+    offsets = torch.cumsum(lengths, 0) - lengths
+    weights = matrix.values()[flat].to(device=dense.device, dtype=dense.dtype)
+    return torch.nn.functional.embedding_bag(
+        columns.to(dense.device), dense, offsets.to(dense.device), mode="sum", per_sample_weights=weights
+    )
+
+
+def gram_columns(transposed: Tensor, columns: Tensor, dtype: torch.dtype | None = None) -> Tensor:
+    """Columns ``columns`` of XᵀX, [n_columns, len(columns)], from Xᵀ as sparse CSR [n_columns, n_rows]."""
+    block = rows_dense(transposed, columns).T.contiguous()  # X[:, columns], [n_rows, len(columns)]
+    if dtype is not None:
+        block = block.to(dtype)
+    return rows_times(transposed, torch.arange(transposed.shape[0]), block)
+
+
+def column_gram(matrix: Tensor, chunk: int = 1024) -> Tensor:
+    """XᵀX [n_columns, n_columns], in float64, of a sparse CSR X, built a block of columns at a time.
+
+    The blocks are summed in float32 when that is exact: integer entries whose largest
     possible sum, n_rows · max|x|², stays below 2**24, so that every partial sum is an integer
-    float32 holds exactly. The result is the same as float64's, about 1.5 times as fast (EASE's
-    and PureSVD's Gram matrix of ML-1M); other entries are multiplied in float64.
+    float32 holds exactly, and the result is float64's whatever the order of the sums. Other
+    entries are summed in float64.
     """
     n_rows, n_columns = matrix.shape
     values = matrix.values()
     largest = float(values.abs().max()) if values.numel() else 0.0
     exact_in_float32 = bool(torch.equal(values, values.round())) and n_rows * largest**2 < 2**24
     dtype = torch.float32 if exact_in_float32 else torch.float64
-    gram = torch.zeros(n_columns, n_columns, dtype=dtype)
-    for start in range(0, n_rows, chunk):
-        rows = rows_dense(matrix, torch.arange(start, min(start + chunk, n_rows))).to(dtype)
-        gram.addmm_(rows.T, rows)
-    return gram.double()
+    transposed = matrix.t().to_sparse_csr()
+    gram = torch.empty(n_columns, n_columns, dtype=torch.float64)
+    for start in range(0, n_columns, chunk):
+        columns = torch.arange(start, min(start + chunk, n_columns))
+        gram[:, start : start + len(columns)] = gram_columns(transposed, columns, dtype)
+    return gram

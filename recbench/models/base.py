@@ -10,7 +10,7 @@ from torchmetrics.aggregation import MeanMetric
 
 from recbench.errors import RecbenchError
 from recbench.models.losses import bce_loss, bpr_loss
-from recbench.sparse import rows_dense
+from recbench.sparse import rows_dense, rows_times
 
 
 class RecommenderModel(pl.LightningModule):
@@ -98,6 +98,16 @@ class RecommenderModel(pl.LightningModule):
         if self.train_matrix is None:
             raise RuntimeError("fit_matrix(train) must be called before scoring from history")
         return rows_dense(self.train_matrix, users).to(self.device)
+
+    def history_times(self, users: Tensor, weights: Tensor) -> Tensor:
+        """``history_rows(users) @ weights`` [B, weights.shape[1]], with the rows kept sparse.
+
+        For models that score a user as a weighted sum over their training items (EASE,
+        ItemKNN): work grows with the user's history, not with n_items (``rows_times``).
+        """
+        if self.train_matrix is None:
+            raise RuntimeError("fit_matrix(train) must be called before scoring from history")
+        return rows_times(self.train_matrix, users, weights)
 
     def __setattr__(self, name: str, value) -> None:
         # Lightning records the running hook in `_current_fx_name` around every hook call,

@@ -28,4 +28,4 @@ class EASE(RecommenderModel):
         self.weights.copy_(weights)
 
     def score_users(self, users: Tensor) -> Tensor:
-        return self.history_rows(users) @ self.weights
+        return self.history_times(users, self.weights)

@@ -2,7 +2,7 @@ import torch
 from torch import Tensor
 
 from recbench.models.base import RecommenderModel
-from recbench.sparse import rows_dense
+from recbench.sparse import gram_columns
 
 
 class ItemKNN(RecommenderModel):
@@ -23,12 +23,11 @@ class ItemKNN(RecommenderModel):
         for start in range(0, self.n_items, chunk):
             stop = min(start + chunk, self.n_items)
             targets = torch.arange(start, stop)
-            columns = rows_dense(transposed, targets).T  # [n_users, chunk]
-            block = (transposed @ columns) / (norms.unsqueeze(1) * norms[targets].unsqueeze(0) + self.hparams.shrink + 1e-12)
+            block = gram_columns(transposed, targets) / (norms.unsqueeze(1) * norms[targets].unsqueeze(0) + self.hparams.shrink + 1e-12)
             block[targets, torch.arange(stop - start)] = 0.0  # an item is not its own neighbour
             values, rows = torch.topk(block, k, dim=0)
             pruned = torch.zeros_like(block).scatter_(0, rows, values)
             self.similarity[:, start:stop] = pruned
 
     def score_users(self, users: Tensor) -> Tensor:
-        return self.history_rows(users) @ self.similarity
+        return self.history_times(users, self.similarity)
