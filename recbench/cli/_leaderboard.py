@@ -128,6 +128,7 @@ def verify(args: argparse.Namespace) -> None:
 
 def reproduce(args: argparse.Namespace) -> None:
     from recbench.leaderboard import REPRODUCED_WITHIN, find_run, metric_differences, reproduced, train_overrides
+    from recbench.records import device_name
 
     recorded = find_run(args.run_id, args.places or ["results", "leaderboards"])
     overrides = train_overrides(recorded.command)
@@ -145,9 +146,16 @@ def reproduce(args: argparse.Namespace) -> None:
     if reproduced(differences):
         print(f"reproduced: every test metric within {REPRODUCED_WITHIN:g} of the recorded one")
         return
+    here = device_name()
+    where = f"recorded on {recorded.device}, re-run on {here}"
+    if here != recorded.device:
+        where += (
+            ": another device, or CPU kernels with other vector instructions, sum floats in another order and a "
+            "trained model drifts; `recbench leaderboard verify` checks a re-run against its row's interval instead"
+        )
     print(
         f"NOT reproduced: a test metric is missing or differs by more than {REPRODUCED_WITHIN:g}. Runs agree only "
-        f"with the same config, seed, device kind and thread count (recorded on {recorded.device})"
+        f"with the same config, seed, device and thread count ({where})"
     )
     sys.exit(1)
 

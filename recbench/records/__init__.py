@@ -2,6 +2,7 @@
 
 from recbench.records._store import (
     SCHEMA_VERSION,
+    device_name,
     environment,
     new_run_id,
     read_per_user,
@@ -12,6 +13,7 @@ from recbench.records._store import (
 
 __all__ = [
     "SCHEMA_VERSION",
+    "device_name",
     "environment",
     "new_run_id",
     "read_per_user",

@@ -48,10 +48,24 @@ def _version(distribution: str) -> str:
         return "not installed"
 
 
+def device_name() -> str:
+    """The GPU's name, or the CPU's architecture and the vector instructions torch's kernels use.
+
+    Both decide float results: AVX2 and AVX512 kernels sum a matrix product in different
+    orders, and a trained model drifts from such differences, so a run re-made on another
+    kind of CPU agrees with its record only within noise.
+    """
+    import torch
+
+    if torch.cuda.is_available():
+        return torch.cuda.get_device_name(0)
+    return f"cpu ({platform.processor() or platform.machine()}, {torch.backends.cpu.get_cpu_capability()})"
+
+
 def environment() -> dict[str, str]:
     import torch
 
-    device = torch.cuda.get_device_name(0) if torch.cuda.is_available() else f"cpu ({platform.processor() or platform.machine()})"
+    device = device_name()
     return {
         "recbench": _version("recbench"),
         "torch": torch.__version__,

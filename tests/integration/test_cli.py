@@ -116,7 +116,15 @@ def test_reproduce_reruns_a_record_and_compares_its_metrics(cli_env, tmp_path):
     again = reproduce()
     assert again.returncode == 1
     assert "NOT reproduced" in again.stdout and "ndcg@10: " in again.stdout
+    assert f"recorded on {original['environment']['device']}, re-run on" in again.stdout
+    assert "another device" not in again.stdout  # same machine: the command is what changed
     assert len(records(tmp_path / "b")) == 2
+    # made on another kind of CPU: the message says why numbers may differ and what to do
+    path.write_text(path.read_text().replace(original["environment"]["device"], "cpu (another machine)"))
+    again = reproduce()
+    assert again.returncode == 1
+    assert "recorded on cpu (another machine), re-run on " in again.stdout
+    assert "CPU kernels with other vector instructions" in again.stdout and "leaderboard verify" in again.stdout
 
 
 def test_missing_data_says_where_to_put_the_files(cli_env, tmp_path):

@@ -85,7 +85,10 @@ class NCFModel(RecommenderModel):
     items are scored in chunks of at most ``score_chunk_elements / (B * feature_width)``.
     """
 
-    score_chunk_elements = 2**23  # floats per scoring chunk (32 MiB)
+    # Floats per scoring chunk (8 MiB). Smaller chunks keep every temporary in glibc's heap
+    # instead of returning it to the kernel and faulting it back in: on ML-1M, NeuMF scores a
+    # batch of users in 1.1 s with 2**21 against 2.0 s (and 4 s once preallocated) with 2**23.
+    score_chunk_elements = 2**21
     feature_width = 1
     pair_loss = staticmethod(bce_loss)  # (positive logits [B], negative logits [B, n]) -> loss
 
@@ -107,5 +110,10 @@ class NCFModel(RecommenderModel):
         if chunk_items is None:
             chunk_items = max(1, self.score_chunk_elements // max(1, len(users) * self.feature_width))
         all_items = torch.arange(self.n_items, device=self.device)
-        parts = [self.logits(users, chunk.unsqueeze(0)) for chunk in torch.split(all_items, chunk_items)]
-        return torch.cat(parts, dim=1)
+        # Written into one preallocated tensor: kept chunk results, allocated between each chunk's
+        # temporaries, would split the freed heap, and the process's memory would grow by about
+        # a GB over the chunks of one ML-1M batch (NeuMF's peak: 2.2 GB instead of 0.9 GB).
+        scores = torch.empty(len(users), self.n_items, device=self.device)
+        for start in range(0, self.n_items, chunk_items):
+            scores[:, start : start + chunk_items] = self.logits(users, all_items[start : start + chunk_items].unsqueeze(0))
+        return scores
