@@ -16,7 +16,7 @@ DESCRIPTION = """Versioned leaderboard tables from run records.
 
   build      read records, write <out>/<protocol>/<dataset>/v<N>/ (table.md, .csv, .json, index.html, manifest.json)
   diff       compare two table versions: rows added, removed, changed
-  verify     re-run a sample of a table's rows and check each lands in its confidence interval
+  verify     re-run a sample of a table's rows and check each lands where one run of its row is expected
   reproduce  re-run one recorded run by its id
 """
 
@@ -114,7 +114,7 @@ def verify(args: argparse.Namespace) -> None:
             value = _new_record(target, plan.compression)["metrics"]["test"][plan.metric]
             inside = plan.inside(value)
             outside += not inside
-            interval = "no interval (one seed)" if plan.ci_low is None else f"interval [{plan.ci_low:.6f}, {plan.ci_high:.6f}]"
+            interval = "no interval (one seed)" if plan.low is None else f"95% interval of one run [{plan.low:.6f}, {plan.high:.6f}]"
             print(
                 f"  {plan.metric}: re-run {value:.6f}, recorded {plan.original:.6f} ({_change(plan.original, value)}); "
                 f"{interval}: {'inside' if inside else 'OUTSIDE'}"

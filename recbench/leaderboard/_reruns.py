@@ -16,6 +16,7 @@ from pathlib import Path
 from recbench.errors import RecbenchError
 from recbench.leaderboard._keys import compression_of, describe_compression
 from recbench.leaderboard._runs import read_run
+from recbench.leaderboard._statistics import one_run_interval
 
 # A Hydra override `key=value` (or +key / ~key): no flags, no Hydra internals, no group paths.
 OVERRIDE = re.compile(r"[+~]?[A-Za-z_][A-Za-z0-9_.\-]*=[^\n\r]*")
@@ -51,14 +52,14 @@ class Rerun:
     metric: str
     original: float  # the recorded run's value
     mean: float
-    ci_low: float | None
-    ci_high: float | None
+    low: float | None  # where one more run of the row is expected (``one_run_interval``)
+    high: float | None
     compression: dict | None = None  # a compressed variant's method and settings: its re-run writes the float record too
 
     def inside(self, value: float) -> bool:
-        """Within the row's confidence interval (at the mean when there is none)."""
-        low = self.mean if self.ci_low is None else self.ci_low
-        high = self.mean if self.ci_high is None else self.ci_high
+        """Within the interval one more run of the row is expected in (at the mean when the row has one seed)."""
+        low = self.mean if self.low is None else self.low
+        high = self.mean if self.high is None else self.high
         return low - TOLERANCE <= value <= high + TOLERANCE
 
 
@@ -72,7 +73,7 @@ def _spread(count: int, available: int) -> list[int]:
 
 
 def plan_reruns(version_folder: str | Path, rows: int | None = None, row_ids: list[str] | None = None) -> list[Rerun]:
-    """One re-run per chosen row: the row's lowest seed, with the row's interval to land in.
+    """One re-run per chosen row: the row's lowest seed, with the interval one run of the row is expected in.
 
     Rows are chosen by id, else ``rows`` of them spread over the ranking, else all.
     """
@@ -106,6 +107,7 @@ def _plans(folder: Path, metric: str, commands: dict, ranked: list, rows: int | 
         run_id = row["runs"][0]
         entry = commands[run_id]
         summary = row["metrics"][metric]
+        low, high = one_run_interval(summary["n"], summary["mean"], summary["std"]) or (None, None)
         compression = row.get("compression")
         plans.append(
             Rerun(
@@ -117,8 +119,8 @@ def _plans(folder: Path, metric: str, commands: dict, ranked: list, rows: int | 
                 metric=metric,
                 original=entry["test_metrics"][metric],
                 mean=summary["mean"],
-                ci_low=summary["ci_low"],
-                ci_high=summary["ci_high"],
+                low=low,
+                high=high,
                 compression=compression,
             )
         )

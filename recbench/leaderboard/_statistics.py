@@ -51,6 +51,20 @@ def seed_summary(values: Sequence[float], confidence: float = 0.95) -> SeedSumma
     return SeedSummary(n, mean, std, mean - half, mean + half)
 
 
+def one_run_interval(n: int, mean: float, std: float | None, confidence: float = 0.95) -> tuple[float, float] | None:
+    """Where one more run of a row is expected: mean ± t · std · sqrt(1 + 1/n) (a prediction interval).
+
+    Wider than the mean's interval (± t · std / sqrt(n)): a single run carries a seed's whole
+    spread, not the spread of an average. None with one seed (no spread measured).
+    """
+    from scipy import stats
+
+    if n < 2 or std is None:
+        return None
+    half = float(stats.t.ppf((1 + confidence) / 2, n - 1)) * std * math.sqrt(1 + 1 / n)
+    return mean - half, mean + half
+
+
 def paired_p_value(best: np.ndarray, other: np.ndarray, test: str = "t") -> float:
     """Two-sided p-value that two rows' per-user values have equal means (t) or a symmetric difference (Wilcoxon).
 

@@ -46,7 +46,10 @@ def test_plans_spread_over_the_ranking_and_use_the_lowest_seed(version):
     assert [plan.label for plan in plans] == ["a", "d"]
     assert plans[0].seed == 0 and plans[0].overrides == ["dataset=ml-100k", "protocol=ratio-811-full", "model=a", "seed=0"]
     assert plans[0].original == pytest.approx(0.5)
-    assert plans[0].inside(0.5025) and not plans[0].inside(0.6)
+    # seeds at 0.5 and 0.505: one run is expected in 0.5025 ± t(0.975, 1) · 0.003536 · sqrt(1.5) = ± 0.0550,
+    # wider than the mean's interval (± 0.0318), which 0.55 is outside
+    assert plans[0].inside(0.5025) and plans[0].inside(0.55) and not plans[0].inside(0.56)
+    assert plans[0].low == pytest.approx(0.5025 - 0.0550, abs=1e-4)
     assert [plan.label for plan in plan_reruns(version, rows=None)] == ["a", "b", "c", "d"]
     assert [plan.label for plan in plan_reruns(version, row_ids=[plans[1].row_id])] == ["d"]
     with pytest.raises(RecbenchError, match="no row nope"):
