@@ -46,17 +46,12 @@ def synthetic(n_users: int, n_items: int, nnz: int, seed: int = 0) -> torch.Tens
 
 
 def time_recbench(train: torch.Tensor, factors: int, solver: str, iterations: int) -> tuple[float, float]:
-    from recbench.models.ials.model import IALS, _Rows
+    from recbench.models.ials.model import IALS
 
     torch.manual_seed(0)
     model = IALS(train.shape[0], train.shape[1], factors=factors, regularization=1.0, alpha=1.0, solver=solver)
     started = time.perf_counter()
-    transposed = train.t().to_sparse_csr()
-    if solver == "exact":
-        by_user = _Rows(train, model.hparams.batch_entries, factors)
-        by_item = _Rows(transposed, model.hparams.batch_entries, factors)
-    else:
-        by_user, by_item = train, transposed
+    by_user, by_item = model.sides(train)
     setup = time.perf_counter() - started
     times = []
     for _ in range(iterations + 1):

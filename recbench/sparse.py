@@ -34,6 +34,17 @@ def rows_dense(matrix: Tensor, rows: Tensor) -> Tensor:
     return dense
 
 
+def csr_times(crow: Tensor, col: Tensor, values: Tensor, dense: Tensor) -> Tensor:
+    """The product of the CSR matrix (``crow``, ``col``, ``values``) and ``dense``, [len(crow) - 1, dense.shape[1]].
+
+    One ``embedding_bag``: each row sums the rows of ``dense`` at its columns, weighted by its
+    values, in stored order. Several times faster than torch's sparse CSR @ dense on one CPU
+    thread when ``dense`` is large (iALS's item side on a 138,000 × 20,000 matrix: 0.17 s
+    against 0.64 s), and independent of how the rows are batched.
+    """
+    return torch.nn.functional.embedding_bag(col, dense, crow[:-1], mode="sum", per_sample_weights=values.to(dense.dtype))
+
+
 def rows_times(matrix: Tensor, rows: Tensor, dense: Tensor) -> Tensor:
     """``matrix[rows] @ dense`` [len(rows), dense.shape[1]] for a sparse CSR ``matrix``, rows kept sparse.
 
@@ -46,11 +57,8 @@ def rows_times(matrix: Tensor, rows: Tensor, dense: Tensor) -> Tensor:
     rows = rows.to(crow.device)
     _, columns, flat = row_entries(crow, col, rows)
     lengths = crow[rows + 1] - crow[rows]
-    offsets = torch.cumsum(lengths, 0) - lengths
-    weights = matrix.values()[flat].to(device=dense.device, dtype=dense.dtype)
-    return torch.nn.functional.embedding_bag(
-        columns.to(dense.device), dense, offsets.to(dense.device), mode="sum", per_sample_weights=weights
-    )
+    starts = torch.cat([lengths.new_zeros(1), torch.cumsum(lengths, 0)])
+    return csr_times(starts.to(dense.device), columns.to(dense.device), matrix.values()[flat].to(dense.device), dense)
 
 
 def gram_columns(transposed: Tensor, columns: Tensor, dtype: torch.dtype | None = None) -> Tensor:

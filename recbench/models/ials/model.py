@@ -6,6 +6,7 @@ import torch
 from torch import Tensor
 
 from recbench.models.base import RecommenderModel, check_choice
+from recbench.sparse import csr_times
 
 SOLVERS = ("exact", "cg")
 INIT_STD = 0.01  # factors start as N(0, INIT_STD²), drawn from the run's seeded generator
@@ -44,6 +45,39 @@ class _Rows:
             start = bucket_end
 
 
+class _Pairs:
+    """The observed pairs seen from one side of a CG solve (rows: the factors being solved).
+
+    ``matrix`` is the training matrix with that side's rows (CSR). ``products(v, fixed)``
+    gives v_rowᵀ fixed_column on every stored pair, in ``matrix``'s order. It is computed on
+    the user-major pattern for both sides, where the gathered matrix is the items' factors,
+    small enough to stay in cache; the item side's products are then reordered: 0.13 s
+    instead of 0.47 s per call on a 138,000 × 20,000 matrix with 10 M pairs.
+    """
+
+    def __init__(self, train: Tensor, by_item: bool):
+        crow, col, shape = train.crow_indices(), train.col_indices(), train.shape
+        self.pattern = torch.sparse_csr_tensor(crow, col, torch.zeros(len(col), dtype=train.dtype), shape)
+        self.order = None
+        self.matrix = train
+        if by_item:
+            self.matrix = train.t().to_sparse_csr()
+            positions = torch.sparse_csr_tensor(crow, col, torch.arange(len(col), dtype=torch.float64), shape)
+            self.order = positions.t().to_sparse_csr().values().long()  # item-major entry -> user-major entry
+
+    def to(self, device: torch.device) -> "_Pairs":
+        self.pattern, self.matrix = self.pattern.to(device), self.matrix.to(device)
+        self.order = None if self.order is None else self.order.to(device)
+        return self
+
+    def products(self, v: Tensor, fixed: Tensor) -> Tensor:
+        """The products, valid until the next call: written into the pattern's values (``out=``
+        spares copying the pattern's 10 M indices each call, a third of the kernel's time)."""
+        users, items = (v, fixed) if self.order is None else (fixed, v)
+        torch.sparse.sampled_addmm(self.pattern, users, items.T, beta=0.0, out=self.pattern)
+        return self.pattern.values() if self.order is None else self.pattern.values()[self.order]
+
+
 class IALS(RecommenderModel):
     """Minimises Σ_{u,i} c_ui (p_ui − x_uᵀy_i)² + λ(Σ‖x_u‖² + Σ‖y_i‖²) with p_ui = 1 and
     c_ui = 1 + alpha on observed pairs, p_ui = 0 and c_ui = 1 elsewhere, by alternating
@@ -79,13 +113,7 @@ class IALS(RecommenderModel):
     def fit_matrix(self, train: Tensor, track_loss: bool = False) -> None:
         """Run ``iterations`` alternating passes; with ``track_loss``, record the objective after each in ``losses``."""
         super().fit_matrix(train)
-        budget = self.hparams.batch_entries
-        transposed = train.t().to_sparse_csr()
-        if self.hparams.solver == "exact":
-            by_user = _Rows(train, budget, self.hparams.factors)
-            by_item = _Rows(transposed, budget, self.hparams.factors)
-        else:  # CG works on the whole sparse matrix at once
-            by_user, by_item = train, transposed
+        by_user, by_item = self.sides(train)
         self.losses = []
         for _ in range(self.hparams.iterations):
             self.solve(self.user_factors, self.item_factors, by_user)
@@ -93,9 +121,16 @@ class IALS(RecommenderModel):
             if track_loss:
                 self.losses.append(self.loss(train))
 
-    def solve(self, target: Tensor, fixed: Tensor, rows: _Rows | Tensor) -> None:
+    def sides(self, train: Tensor) -> tuple[_Rows, _Rows] | tuple[_Pairs, _Pairs]:
+        """What the two halves of an iteration solve over: the users' rows, then the items'."""
+        if self.hparams.solver == "exact":
+            budget, factors = self.hparams.batch_entries, self.hparams.factors
+            return _Rows(train, budget, factors), _Rows(train.t().to_sparse_csr(), budget, factors)
+        return _Pairs(train, by_item=False), _Pairs(train, by_item=True)  # CG: the whole matrix at once
+
+    def solve(self, target: Tensor, fixed: Tensor, rows: _Rows | _Pairs) -> None:
         """Update ``target`` (in place) given ``fixed``: ``rows`` is a :class:`_Rows` grouping
-        (exact solver) or the sparse CSR matrix whose rows are ``target``'s (CG solver)."""
+        (exact solver) or the :class:`_Pairs` whose rows are ``target``'s (CG solver)."""
         f = fixed.shape[1]
         reg, alpha = self.hparams.regularization, self.hparams.alpha
         gram = fixed.T @ fixed + reg * torch.eye(f, dtype=fixed.dtype, device=fixed.device)
@@ -129,23 +164,22 @@ class IALS(RecommenderModel):
         return self.user_factors[users] @ self.item_factors.T
 
 
-def _conjugate_gradient(gram: Tensor, fixed: Tensor, matrix: Tensor, alpha: float, x: Tensor, steps: int) -> Tensor:
+def _conjugate_gradient(gram: Tensor, fixed: Tensor, pairs: _Pairs, alpha: float, x: Tensor, steps: int) -> Tensor:
     """``steps`` CG iterations, from ``x``, on every row's system (G + Yᵀ(C_u − I)Y) x_u = Yᵀ C_u p_u.
 
     Vectorised over all rows with two sparse kernels per step and no [rows, f, f] tensor:
-    the products y_iᵀ v_u on the observed pairs (``sampled_addmm``), then Σ_i α r_ui (y_iᵀ v_u) y_i
-    (sparse CSR @ dense).
+    the products y_iᵀ v_u on the observed pairs (``_Pairs.products``), then Σ_i α r_ui (y_iᵀ v_u) y_i
+    (``csr_times``, an ``embedding_bag``: several times faster than sparse CSR @ dense here).
     """
+    matrix = pairs.matrix
     crow, col, values = matrix.crow_indices(), matrix.col_indices(), matrix.values().to(fixed.dtype)
-    shape = matrix.shape
     confidence = alpha * values
     preference = (values > 0).to(fixed.dtype)
-    pattern = torch.sparse_csr_tensor(crow, col, torch.zeros_like(values), shape)
-    rhs = torch.sparse_csr_tensor(crow, col, (1.0 + confidence) * preference, shape) @ fixed  # [n, f]
+    rhs = csr_times(crow, col, (1.0 + confidence) * preference, fixed)  # [n, f]
 
     def apply(v: Tensor) -> Tensor:
-        products = torch.sparse.sampled_addmm(pattern, v, fixed.T, beta=0.0).values()  # y_iᵀ v_u on observed pairs
-        return v @ gram + torch.sparse_csr_tensor(crow, col, products * confidence, shape) @ fixed
+        products = pairs.products(v, fixed)  # y_iᵀ v_u on observed pairs
+        return v @ gram + csr_times(crow, col, products * confidence, fixed)
 
     residual = rhs - apply(x)
     direction = residual.clone()
