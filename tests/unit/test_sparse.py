@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import torch
 
-from recbench.sparse import column_gram, gram_columns, rows_times
+from recbench.sparse import column_gram, csr_times, gram_columns, rows_times
 
 
 def csr(dense: torch.Tensor) -> torch.Tensor:
@@ -63,3 +63,12 @@ def test_gram_columns_are_the_chosen_columns_of_the_gram_matrix():
     columns = torch.tensor([3, 0, 24])
     block = gram_columns(dense.T.contiguous().to_sparse_csr(), columns)
     assert torch.equal(block, (dense.T @ dense)[:, columns])
+
+
+def test_csr_times_weights_each_stored_entry_by_the_values_given():
+    generator = torch.Generator().manual_seed(5)
+    matrix = csr((torch.rand(12, 9, generator=generator) < 0.4).float())
+    weights = torch.randn(len(matrix.col_indices()), generator=generator)  # any values on the same pattern
+    dense = torch.randn(9, 4, generator=generator)
+    weighted = torch.sparse_csr_tensor(matrix.crow_indices(), matrix.col_indices(), weights, matrix.shape).to_dense()
+    torch.testing.assert_close(csr_times(matrix.crow_indices(), matrix.col_indices(), weights, dense), weighted @ dense)
